@@ -1,0 +1,1 @@
+"""The transcript core: plain data and pure functions, no I/O."""
