@@ -1,0 +1,176 @@
+"""normalize(): every worker shape we support becomes the same Transcript; bad output says why."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from typing import Any
+
+import pytest
+
+from scribedesk.transcript.normalize import NormalizeError, normalize
+
+
+def test_whisperx_russian_two_speakers(whisperx_ru: dict[str, Any]) -> None:
+    t = normalize(whisperx_ru)
+    assert t.language == "ru"
+    assert [s.id for s in t.segments] == list(range(11))
+    assert list(t.speakers) == ["SPEAKER_00", "SPEAKER_01"]
+    assert t.speakers["SPEAKER_00"] == "SPEAKER_00"
+    first = t.segments[0]
+    assert first.text.startswith("Здравствуйте!")  # leading space stripped
+    assert first.words[0].text == "Здравствуйте!"
+    assert first.words[0].start == pytest.approx(0.51)
+    assert "diarization" not in t.source
+    assert t.source["output_format"] == "whisperx"
+    # Without a given duration the last segment end stands in.
+    assert t.duration == pytest.approx(57.1)
+
+
+def test_untimed_digit_word_is_kept(whisperx_ru: dict[str, Any]) -> None:
+    t = normalize(whisperx_ru)
+    seg = next(s for s in t.segments if "2019" in s.text)
+    digit = next(w for w in seg.words if w.text == "2019")
+    assert digit.start is None and digit.end is None and digit.score is None
+    assert seg.speaker == "SPEAKER_01"
+
+
+def test_speakerless_segment_takes_previous_speaker(whisperx_ru: dict[str, Any]) -> None:
+    t = normalize(whisperx_ru)
+    ugu = next(s for s in t.segments if s.text == "Угу.")
+    assert ugu.speaker == t.segments[ugu.id - 1].speaker
+
+
+def test_speakerless_first_segment_takes_next_speaker() -> None:
+    raw = {
+        "segments": [
+            {"start": 0.0, "end": 1.0, "text": "Hm."},
+            {"start": 1.2, "end": 3.0, "text": "Hello there.", "speaker": "SPEAKER_03"},
+        ]
+    }
+    t = normalize(raw)
+    assert [s.speaker for s in t.segments] == ["SPEAKER_03", "SPEAKER_03"]
+
+
+def test_segment_speaker_from_word_majority() -> None:
+    words = [
+        {"word": "a", "start": 0.0, "end": 0.2, "speaker": "SPEAKER_01"},
+        {"word": "b", "start": 0.3, "end": 0.5, "speaker": "SPEAKER_00"},
+        {"word": "c", "start": 0.6, "end": 0.8, "speaker": "SPEAKER_01"},
+    ]
+    t = normalize({"segments": [{"start": 0.0, "end": 0.8, "text": "a b c", "words": words}]})
+    assert t.segments[0].speaker == "SPEAKER_01"
+    assert list(t.speakers) == ["SPEAKER_01", "SPEAKER_00"]
+
+
+def test_kodxana_output(kodxana_en: dict[str, Any]) -> None:
+    t = normalize(kodxana_en, duration=38.5)
+    assert t.language == "en"
+    assert t.duration == 38.5
+    assert t.source["output_format"] == "kodxana"
+    assert list(t.speakers) == ["SPEAKER_01", "SPEAKER_00"]  # first-appearance order
+    assert t.segments[-1].text == "Thank you."
+
+
+def test_faster_whisper_worker_distributes_word_timestamps(faster_whisper_ru: dict[str, Any]) -> None:
+    t = normalize(faster_whisper_ru, source={"engine": "runpod"})
+    assert t.language == "ru"
+    assert t.speakers == {}
+    assert t.source == {"engine": "runpod", "output_format": "faster-whisper", "diarization": "none"}
+    assert all(s.speaker is None for s in t.segments)
+    flat = faster_whisper_ru["word_timestamps"]
+    assert sum(len(s.words) for s in t.segments) == len(flat)
+    for seg in t.segments:
+        assert " ".join(w.text for w in seg.words) == seg.text
+        for w in seg.words:
+            assert w.start is not None and seg.start <= w.start <= seg.end
+    last = t.segments[-1]
+    assert last.no_speech_prob == pytest.approx(0.83)
+    assert last.avg_logprob == pytest.approx(-1.34)
+    assert last.compression_ratio == pytest.approx(0.92)
+
+
+def test_json_string_and_runpod_envelope(kodxana_en: dict[str, Any]) -> None:
+    direct = normalize(kodxana_en)
+    assert normalize(json.dumps(kodxana_en)) == direct
+    assert normalize({"id": "abc", "status": "COMPLETED", "output": kodxana_en}) == direct
+    assert normalize({"output": json.dumps(kodxana_en)}) == direct
+
+
+def test_local_engine_output_carries_duration() -> None:
+    raw = {
+        "language": "en",
+        "duration": 12.5,
+        "segments": [{"start": 0.0, "end": 2.0, "text": " Hi.", "words": [{"word": " Hi.", "start": 0.1}]}],
+    }
+    t = normalize(raw, language="de")
+    assert t.language == "en"  # the output's own detection wins over the hint
+    assert t.duration == 12.5
+    assert t.segments[0].words[0].text == "Hi."
+    assert t.segments[0].words[0].end is None
+
+
+def test_language_falls_back_to_argument() -> None:
+    t = normalize({"segments": []}, language="ru")
+    assert t.language == "ru"
+    assert t.segments == [] and t.duration is None
+
+
+def test_segments_sorted_and_renumbered() -> None:
+    raw = {
+        "segments": [
+            {"start": 5.0, "end": 6.0, "text": "second"},
+            {"start": 1.0, "end": 2.0, "text": "first"},
+            {"start": 7.0, "end": 8.0, "text": "   "},
+        ]
+    }
+    t = normalize(raw)
+    assert [(s.id, s.text) for s in t.segments] == [(0, "first"), (1, "second")]
+
+
+def test_segment_times_from_words_when_missing() -> None:
+    words = [{"word": "one", "start": 3.0, "end": 3.4}, {"word": "two", "start": 3.5, "end": 3.9}]
+    t = normalize({"segments": [{"words": words}]})
+    seg = t.segments[0]
+    assert (seg.start, seg.end, seg.text) == (3.0, 3.9, "one two")
+
+
+def test_negative_times_clamped_and_bad_word_times_dropped() -> None:
+    words = [
+        {"word": "a", "start": -0.02, "end": 0.3, "score": 0.9},
+        {"word": "b", "start": "x", "end": float("nan"), "score": 7},
+        {"word": "c", "start": 0.9, "end": 0.5},
+    ]
+    t = normalize({"segments": [{"start": -0.05, "end": 1.0, "text": "a b c", "words": words}]})
+    seg = t.segments[0]
+    assert seg.start == 0.0
+    a, b, c = seg.words
+    assert a.start == 0.0 and a.score == 0.9
+    assert (b.text, b.start, b.end, b.score) == ("b", None, None, None)
+    assert (c.start, c.end) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ([1, 2], "not a JSON object"),
+        ("not json", "not valid JSON"),
+        ({"text": "hello"}, "no segments list"),
+        ({"segments": {"0": {}}}, "no segments list"),
+        ({"segments": ["oops"]}, "segment 0 is not an object"),
+        ({"segments": [{"text": "hi"}]}, "segment 0 has no start/end time"),
+        ({"segments": [{"text": "hi", "start": "1.0", "end": 2}]}, "invalid start time"),
+        ({"segments": [{"text": "hi", "start": 0, "end": math.inf}]}, "invalid end time"),
+        ({"output": {"error": "CUDA out of memory"}}, "CUDA out of memory"),
+    ],
+)
+def test_malformed_output_is_rejected_with_a_reason(raw: object, message: str) -> None:
+    with pytest.raises(NormalizeError, match=message):
+        normalize(raw)
+
+
+def test_input_is_not_mutated(whisperx_ru: dict[str, Any]) -> None:
+    before = copy.deepcopy(whisperx_ru)
+    normalize(whisperx_ru)
+    assert whisperx_ru == before
