@@ -1,0 +1,320 @@
+"""Object storage (any S3-compatible store, RunPod's network-volume S3 API first) and the audio reference.
+
+This is the only module that imports boto3. Everything here blocks: the runner calls it through
+`asyncio.to_thread`. Every failure surfaces as `StorageError` whose message a person can act on and
+which never contains a secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+from boto3.exceptions import S3UploadFailedError
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ReadTimeoutError,
+)
+
+from scribedesk.config import Settings
+from scribedesk.engines.base import AudioRef
+
+MB = 1024 * 1024
+RUNPOD_REQUEST_LIMIT = 10 * 1000 * 1000
+"""RunPod's /run body limit is "10 MB"; counted in decimal bytes to stay on the safe side."""
+INLINE_HEADROOM = 64 * 1024
+"""Room left in the request for the JSON around the base64 audio (options, policy)."""
+VOLUME_MOUNT = "/runpod-volume"
+
+_RUNPOD_S3_HOST = re.compile(r"^s3api-[a-z0-9-]+\.runpod\.io$", re.IGNORECASE)
+_EXT = re.compile(r"^[a-z0-9]{1,5}$")
+
+
+class StorageError(Exception):
+    """Object storage failed; str(e) is shown to the user and never holds a secret."""
+
+
+def object_key(job_id: str, filename: str) -> str:
+    """`scribedesk/<job_id>/audio.<ext>`: ASCII only, the user's file name never reaches the key."""
+    suffix = Path(filename).suffix.lower().lstrip(".")
+    ext = f".{suffix}" if suffix.isascii() and _EXT.fullmatch(suffix) else ""
+    return f"scribedesk/{job_id}/audio{ext}"
+
+
+def is_runpod_s3(endpoint_url: str) -> bool:
+    """True for RunPod's network-volume S3 endpoints (https://s3api-<dc>.runpod.io)."""
+    host = urlsplit(endpoint_url).hostname or ""
+    return bool(_RUNPOD_S3_HOST.match(host))
+
+
+def _safe_endpoint(url: str) -> str:
+    """The endpoint without any user:password part, fit for a message."""
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}" if parts.scheme else host
+
+
+class ObjectStorage:
+    """A bucket on an S3-compatible store, reached with path-style addressing."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        multipart_threshold: int = 64 * MB,
+        multipart_chunksize: int = 64 * MB,
+        max_concurrency: int = 4,
+    ) -> None:
+        self._settings = settings
+        self.configured: bool = settings.storage_configured
+        self.bucket = settings.s3_bucket
+        self.endpoint = _safe_endpoint(settings.s3_endpoint_url)
+        # 64 MB parts keep a 2 GB upload well under S3's 10,000-part limit and RunPod's 500 MB part cap.
+        self._transfer = TransferConfig(
+            multipart_threshold=multipart_threshold,
+            multipart_chunksize=multipart_chunksize,
+            max_concurrency=max_concurrency,
+            use_threads=True,
+            preferred_transfer_client="classic",
+        )
+        self._lock = threading.Lock()
+        self._clients: dict[bool, Any] = {}
+
+    # --- clients ---------------------------------------------------------------------------
+    def _client(self, quick: bool = False) -> Any:
+        """The boto3 client (thread-safe, built once); `quick` = one attempt, short timeouts (check())."""
+        with self._lock:
+            if quick not in self._clients:
+                self._clients[quick] = self._make_client(quick)
+            return self._clients[quick]
+
+    def _make_client(self, quick: bool) -> Any:
+        s = self._settings
+        if not self.configured or s.runpod_access_key is None or s.runpod_secret_key is None:
+            raise StorageError(
+                "Object storage is not configured: set RUNPOD_ACCESS_KEY, RUNPOD_SECRET_KEY and S3_BUCKET"
+            )
+        config = Config(
+            signature_version="s3v4",
+            s3={"addressing_style": "path"},
+            retries={"max_attempts": 1 if quick else max(1, s.s3_max_attempts), "mode": "standard"},
+            connect_timeout=5 if quick else 20,
+            read_timeout=10 if quick else 120,
+            # Newer boto3 adds CRC32 checksums by default; several S3-compatible servers reject them.
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+        )
+        # A private session: no AWS_* variables or ~/.aws profiles leak into this client.
+        session = boto3.session.Session(
+            aws_access_key_id=s.runpod_access_key.get_secret_value(),
+            aws_secret_access_key=s.runpod_secret_key.get_secret_value(),
+            region_name=s.s3_region or None,
+        )
+        return session.client("s3", endpoint_url=s.s3_endpoint_url, config=config)
+
+    # --- operations ------------------------------------------------------------------------
+    def upload_file(self, path: Path, key: str, on_progress: Callable[[int], None] | None = None) -> None:
+        """Upload (multipart above the threshold), report cumulative bytes, then verify the size."""
+        size = path.stat().st_size
+        callback = _ProgressAdder(on_progress) if on_progress else None
+        try:
+            self._client().upload_file(str(path), self.bucket, key, Config=self._transfer, Callback=callback)
+            stored = self._head_size(key)
+        except Exception as e:
+            raise self._wrap(e, f"uploading {key}") from e
+        if stored != size:
+            raise StorageError(
+                f"The stored object has {stored} bytes but the file has {size}: the upload was "
+                "incomplete — try again"
+            )
+
+    def delete(self, key: str) -> None:
+        """Remove an object; a missing object is not an error."""
+        try:
+            self._client().delete_object(Bucket=self.bucket, Key=key)
+        except ClientError as e:
+            if _code(e) in ("NoSuchKey", "404", "NotFound"):
+                return
+            raise self._wrap(e, f"deleting {key}") from e
+        except Exception as e:
+            raise self._wrap(e, f"deleting {key}") from e
+
+    def size(self, key: str) -> int | None:
+        """The stored object's size in bytes, or None when it does not exist."""
+        try:
+            return self._head_size(key)
+        except ClientError as e:
+            if _code(e) in ("NoSuchKey", "404", "NotFound"):
+                return None
+            raise self._wrap(e, f"reading {key}") from e
+        except Exception as e:
+            raise self._wrap(e, f"reading {key}") from e
+
+    def presigned_get(self, key: str, expires: int = 86400) -> str:
+        """A GET URL the worker can download from without keys (not supported by RunPod's S3 API)."""
+        try:
+            url: str = self._client().generate_presigned_url(
+                "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires
+            )
+        except Exception as e:
+            raise self._wrap(e, f"signing a URL for {key}") from e
+        return url
+
+    def check(self) -> dict[str, Any]:
+        """Can we reach the store and see the bucket? Never returns a secret."""
+        base: dict[str, Any] = {"endpoint": self.endpoint, "bucket": self.bucket}
+        if not self.configured:
+            return {
+                **base,
+                "ok": False,
+                "configured": False,
+                "error": "Object storage is not configured: set RUNPOD_ACCESS_KEY, RUNPOD_SECRET_KEY "
+                "and S3_BUCKET",
+            }
+        try:
+            # ListObjectsV2 rather than HeadBucket: RunPod documents ListObjects, not HeadBucket,
+            # and a listing error carries a real error code (HeadBucket's 404 has no body).
+            self._client(quick=True).list_objects_v2(Bucket=self.bucket, MaxKeys=1)
+        except Exception as e:
+            return {**base, "ok": False, "configured": True, "error": str(self._wrap(e, "listing"))}
+        return {**base, "ok": True, "configured": True}
+
+    # --- helpers ---------------------------------------------------------------------------
+    def _head_size(self, key: str) -> int:
+        head = self._client().head_object(Bucket=self.bucket, Key=key)
+        return int(head["ContentLength"])
+
+    def _wrap(self, exc: Exception, action: str) -> StorageError:
+        message = _describe(exc, action, self.bucket, self.endpoint)
+        for secret in self._settings.secret_values():
+            message = message.replace(secret, "***")
+        return StorageError(message)
+
+
+class _ProgressAdder:
+    """boto3 calls back with increments from several threads (negative on a retried part);
+    we report a cumulative count that never goes backwards."""
+
+    def __init__(self, on_progress: Callable[[int], None]) -> None:
+        self._on_progress = on_progress
+        self._lock = threading.Lock()
+        self._total = 0
+        self._reported = 0
+
+    def __call__(self, increment: int) -> None:
+        with self._lock:
+            self._total += increment
+            if self._total <= self._reported:
+                return
+            self._reported = self._total
+            done = self._reported
+        self._on_progress(done)
+
+
+def _code(e: ClientError) -> str:
+    return str(e.response.get("Error", {}).get("Code", ""))
+
+
+def _status(e: ClientError) -> int | None:
+    status = e.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return int(status) if status is not None else None
+
+
+_UPLOAD_CODE = re.compile(r"An error occurred \(([A-Za-z0-9.]+)\)")
+
+
+def _describe(exc: Exception, action: str, bucket: str, endpoint: str) -> str:
+    """Turn a boto3/botocore failure into one sentence a person can act on."""
+    if isinstance(exc, StorageError):
+        return str(exc)
+    if isinstance(exc, S3UploadFailedError):
+        # boto3 flattens the ClientError into text; recover its code.
+        found = _UPLOAD_CODE.search(str(exc))
+        return _describe_code(found.group(1) if found else "", None, action, bucket, endpoint)
+    if isinstance(exc, ClientError):
+        return _describe_code(_code(exc), _status(exc), action, bucket, endpoint)
+    if isinstance(exc, NoCredentialsError | PartialCredentialsError):
+        return "Object storage keys are missing: set RUNPOD_ACCESS_KEY and RUNPOD_SECRET_KEY"
+    if isinstance(exc, ConnectTimeoutError | ReadTimeoutError):
+        return f"Could not reach {endpoint} (timeout) while {action}"
+    if isinstance(exc, EndpointConnectionError):
+        return f"Could not reach {endpoint} (connection failed) while {action} — check S3_ENDPOINT_URL"
+    if isinstance(exc, BotoCoreError):
+        return f"Object storage error while {action}: {type(exc).__name__}"
+    return f"Object storage error while {action}: {type(exc).__name__}"
+
+
+def _describe_code(code: str, status: int | None, action: str, bucket: str, endpoint: str) -> str:
+    if code == "InvalidAccessKeyId":
+        return "Object storage rejected the access key (InvalidAccessKeyId) — check RUNPOD_ACCESS_KEY"
+    if code == "SignatureDoesNotMatch":
+        return "Object storage rejected the secret key (SignatureDoesNotMatch) — check RUNPOD_SECRET_KEY"
+    if code == "NoSuchBucket":
+        return (
+            f"Bucket '{bucket}' not found at {endpoint} — S3_BUCKET must be the network volume id "
+            "(and S3_ENDPOINT_URL its datacenter)"
+        )
+    if code in ("AccessDenied", "403", "Forbidden"):
+        return f"Object storage denied access to bucket '{bucket}' (AccessDenied) while {action}"
+    if code in ("SlowDown", "ServiceUnavailable", "InternalError", "503", "502", "500"):
+        return f"Object storage is having trouble ({code}) while {action} — try again later"
+    shown = code or "unknown error"
+    http = f", HTTP {status}" if status else ""
+    return f"Object storage error while {action} ({shown}{http})"
+
+
+def make_audio_ref(
+    settings: Settings,
+    storage: ObjectStorage | None,
+    key: str | None,
+    local_path: Path,
+    duration: float | None,
+) -> AudioRef:
+    """How the remote worker will reach the audio, per AUDIO_SOURCE (see docs/architecture.md)."""
+    source = settings.audio_source
+    if source == "inline":
+        # Inline needs no object storage at all: the audio travels in the request body.
+        return AudioRef("inline", _inline(local_path), local_path, duration)
+    if storage is None or not storage.configured or not key:
+        return AudioRef("file", str(local_path), local_path, duration)
+    runpod_s3 = is_runpod_s3(settings.s3_endpoint_url)
+    if source == "auto":
+        source = "volume" if runpod_s3 else "url"
+    if source == "volume":
+        return AudioRef("volume", f"{VOLUME_MOUNT}/{key}", local_path, duration)
+    if runpod_s3:
+        raise StorageError(
+            "RunPod's network-volume S3 API does not support presigned URLs — set AUDIO_SOURCE=volume "
+            "(or auto) and attach the volume to the endpoint"
+        )
+    return AudioRef("url", storage.presigned_get(key), local_path, duration)
+
+
+def inline_limit_bytes() -> int:
+    """The largest file whose base64 still fits in one RunPod request."""
+    return (RUNPOD_REQUEST_LIMIT - INLINE_HEADROOM) // 4 * 3
+
+
+def _inline(path: Path) -> str:
+    size = path.stat().st_size
+    if size > inline_limit_bytes():
+        raise StorageError(
+            f"The audio is {size / MB:.1f} MB; inline audio must stay under "
+            f"{inline_limit_bytes() / MB:.1f} MB (RunPod's 10 MB request limit, base64 adds a third) — "
+            "set AUDIO_SOURCE=volume or url and configure object storage"
+        )
+    return base64.b64encode(path.read_bytes()).decode("ascii")
