@@ -213,9 +213,10 @@ def timed_segments(draw: st.DrawFn) -> Segment:
         length = draw(st.floats(0.01, 1.0))
         untimed = draw(st.booleans()) and draw(st.booleans())
         w = Word(text=token, speaker="A")
+        word_start = t + gap
+        t = word_start + length
         if not untimed:
-            w.start, w.end, w.score = t + gap, t + gap + length, 0.8
-        t += gap + length
+            w.start, w.end, w.score = word_start, t, 0.8
         words.append(w)
     end = t + draw(st.floats(0, 0.5))
     return Segment(id=0, start=start, end=end, text=" ".join(tokens), speaker="A", words=words)
