@@ -1,0 +1,90 @@
+"""RunPod serverless door to the worker core: validate the `whisperx` input schema, transcribe.
+
+Run on RunPod as `python -u worker/handler.py`; locally,
+`python worker/handler.py --rp_serve_api --rp_api_port 8010 --rp_api_host 127.0.0.1`.
+Problems a user can fix come back as `{"error": "..."}` (RunPod marks the job FAILED).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make `worker` importable as a package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from runpod.serverless.utils.rp_validator import validate
+
+from worker import core
+
+
+def _nonempty_str(v: Any) -> bool:
+    return isinstance(v, str) and bool(v.strip())
+
+
+def schema() -> dict[str, dict[str, Any]]:
+    """The panel's `whisperx` schema; the validator rejects any other key.
+
+    Ranges are checked in range_errors(): the SDK skips `constraints` whenever a value has the
+    same type as the key's default (batch_size=500 would pass).
+    """
+    optional: dict[str, tuple[type, Any]] = {
+        "language": (str, None),
+        "diarize": (bool, False),
+        "align": (bool, True),
+        "batch_size": (int, 16),
+        "model": (str, None),
+        "min_speakers": (int, None),
+        "max_speakers": (int, None),
+        "initial_prompt": (str, None),
+    }
+    rules: dict[str, dict[str, Any]] = {
+        "audio": {"type": str, "required": True, "constraints": _nonempty_str},
+    }
+    for key, (kind, default) in optional.items():
+        rules[key] = {"type": kind, "required": False, "default": default}
+    return rules
+
+
+def range_errors(args: dict[str, Any]) -> list[str]:
+    """What the validator cannot check: numeric ranges (bool is not a number here) and lengths."""
+    errors = []
+    limits = {"batch_size": (1, 64), "min_speakers": (1, 20), "max_speakers": (1, 20)}
+    for key, (low, high) in limits.items():
+        value = args.get(key)
+        if value is not None and (isinstance(value, bool) or not low <= value <= high):
+            errors.append(f"{key} must be a whole number from {low} to {high}.")
+    low, high = args.get("min_speakers"), args.get("max_speakers")
+    if isinstance(low, int) and isinstance(high, int) and low > high:
+        errors.append("min_speakers is larger than max_speakers.")
+    if len(args.get("initial_prompt") or "") > 2000:
+        errors.append("initial_prompt is longer than 2000 characters.")
+    return errors
+
+
+def handler(job: dict[str, Any]) -> dict[str, Any]:
+    """One RunPod job: {"input": {...}} -> WhisperX-style output, or {"error": ...}."""
+    raw = job.get("input")
+    if not isinstance(raw, dict):
+        return {"error": "input must be a JSON object with at least 'audio'"}
+    checked = validate(raw, schema())
+    if "errors" in checked:
+        return {"error": "invalid input: " + " ".join(checked["errors"])}
+    args = checked["validated_input"]
+    if errors := range_errors(args):
+        return {"error": "invalid input: " + " ".join(errors)}
+    audio = args.pop("audio")
+    try:
+        with core.audio_file(audio) as path:
+            return core.transcribe(str(path), **args)
+    except core.AudioError as e:
+        return {"error": str(e)}
+    except Exception as e:  # decoder or model failures: a readable message beats a traceback
+        return {"error": f"transcription failed ({type(e).__name__}): {e}"}
+
+
+if __name__ == "__main__":
+    import runpod
+
+    runpod.serverless.start({"handler": handler})
