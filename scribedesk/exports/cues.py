@@ -8,6 +8,7 @@ was edited so the words no longer match) a segment's time is shared out in propo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from scribedesk.exports.common import one_line, turns_for
 from scribedesk.exports.registry import ExportOptions
@@ -21,6 +22,7 @@ MIN_SECONDS = 1.0
 PAUSE_SECONDS = 1.5
 """A silence this long between two words ends a cue."""
 _SENTENCE_END = (".", "?", "!", "…")
+_CLAUSE_END = (*_SENTENCE_END, ",", ";", ":")
 
 
 @dataclass
@@ -111,27 +113,44 @@ def segment_tokens(seg: Segment) -> list[Token]:
     return tokens
 
 
-def _fits(text: str, first: Token, tok: Token, prev: Token) -> bool:
+def _joined(tokens: list[Token]) -> str:
+    return " ".join(t.text for t in tokens)
+
+
+def _fits(lead: str, tokens: list[Token]) -> bool:
+    first, last = tokens[0], tokens[-1]
+    pauses = (b.start - a.end for a, b in pairwise(tokens))
     return (
-        wrap(text) is not None
-        and tok.end - first.start <= MAX_SECONDS
-        and tok.start - prev.end < PAUSE_SECONDS
+        wrap(lead + _joined(tokens)) is not None
+        and last.end - first.start <= MAX_SECONDS
+        and all(p < PAUSE_SECONDS for p in pauses)
     )
 
 
+def _break_at_punctuation(lead: str, current: list[Token], tok: Token) -> int:
+    """Where to end a full cue: after the last comma/sentence end in its second half, else at its end."""
+    total = len(lead + _joined(current))
+    for k in range(len(current) - 1, 0, -1):
+        if len(lead + _joined(current[:k])) < total / 2:
+            break
+        if current[k - 1].text.endswith(_CLAUSE_END) and _fits("", [*current[k:], tok]):
+            return k
+    return len(current)
+
+
 def _chunk(tokens: list[Token], prefix: str) -> list[list[Token]]:
-    """Greedy: add words to a cue while it fits; prefer to end a two-line cue at a sentence end."""
+    """Greedy: add words to a cue while it fits; end full cues at punctuation where there is some."""
     chunks: list[list[Token]] = []
     current: list[Token] = []
     for tok in tokens:
         lead = prefix if not chunks else ""
-        candidate = lead + " ".join(t.text for t in [*current, tok])
-        if current and not _fits(candidate, current[0], tok, current[-1]):
-            chunks.append(current)
-            current = []
+        if current and not _fits(lead, [*current, tok]):
+            k = _break_at_punctuation(lead, current, tok)
+            chunks.append(current[:k])
+            current = current[k:]
         current.append(tok)
-        text_len = len(lead) + len(" ".join(t.text for t in current))
-        if text_len > MAX_LINE and tok.text.endswith(_SENTENCE_END):
+        lead = prefix if not chunks else ""
+        if len(lead + _joined(current)) > MAX_LINE and tok.text.endswith(_SENTENCE_END):
             chunks.append(current)
             current = []
     if current:

@@ -53,7 +53,7 @@ def _set_fonts(style: BaseStyle, language: str | None) -> None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     for attr in list(fonts.attrib):
-        if attr.endswith("Theme"):  # theme fonts would win over the explicit ones
+        if attr.lower().endswith("theme"):  # theme fonts (incl. w:cstheme) win over explicit ones
             del fonts.attrib[attr]
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(slot), FONT)
