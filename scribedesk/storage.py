@@ -124,7 +124,10 @@ class ObjectStorage:
             aws_secret_access_key=s.runpod_secret_key.get_secret_value(),
             region_name=s.s3_region or None,
         )
-        return session.client("s3", endpoint_url=s.s3_endpoint_url, config=config)
+        try:
+            return session.client("s3", endpoint_url=s.s3_endpoint_url, config=config)
+        except ValueError as e:  # botocore refuses a malformed endpoint URL
+            raise StorageError(f"S3_ENDPOINT_URL is not a valid URL ({self.endpoint})") from e
 
     # --- operations ------------------------------------------------------------------------
     def upload_file(self, path: Path, key: str, on_progress: Callable[[int], None] | None = None) -> None:
@@ -134,7 +137,8 @@ class ObjectStorage:
         try:
             self._client().upload_file(str(path), self.bucket, key, Config=self._transfer, Callback=callback)
             stored = self._head_size(key)
-        except Exception as e:
+        except _BOTO_ERRORS as e:
+            # Anything else (e.g. the caller's progress callback stopping the upload) passes through.
             raise self._wrap(e, f"uploading {key}") from e
         if stored != size:
             raise StorageError(
@@ -150,7 +154,7 @@ class ObjectStorage:
             if _code(e) in ("NoSuchKey", "404", "NotFound"):
                 return
             raise self._wrap(e, f"deleting {key}") from e
-        except Exception as e:
+        except _BOTO_ERRORS as e:
             raise self._wrap(e, f"deleting {key}") from e
 
     def size(self, key: str) -> int | None:
@@ -161,7 +165,7 @@ class ObjectStorage:
             if _code(e) in ("NoSuchKey", "404", "NotFound"):
                 return None
             raise self._wrap(e, f"reading {key}") from e
-        except Exception as e:
+        except _BOTO_ERRORS as e:
             raise self._wrap(e, f"reading {key}") from e
 
     def presigned_get(self, key: str, expires: int = 86400) -> str:
@@ -170,7 +174,7 @@ class ObjectStorage:
             url: str = self._client().generate_presigned_url(
                 "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires
             )
-        except Exception as e:
+        except _BOTO_ERRORS as e:
             raise self._wrap(e, f"signing a URL for {key}") from e
         return url
 
@@ -189,7 +193,7 @@ class ObjectStorage:
             # ListObjectsV2 rather than HeadBucket: RunPod documents ListObjects, not HeadBucket,
             # and a listing error carries a real error code (HeadBucket's 404 has no body).
             self._client(quick=True).list_objects_v2(Bucket=self.bucket, MaxKeys=1)
-        except Exception as e:
+        except (*_BOTO_ERRORS, StorageError) as e:
             return {**base, "ok": False, "configured": True, "error": str(self._wrap(e, "listing"))}
         return {**base, "ok": True, "configured": True}
 
@@ -234,6 +238,7 @@ def _status(e: ClientError) -> int | None:
     return int(status) if status is not None else None
 
 
+_BOTO_ERRORS = (BotoCoreError, ClientError, S3UploadFailedError)
 _UPLOAD_CODE = re.compile(r"An error occurred \(([A-Za-z0-9.]+)\)")
 
 

@@ -263,3 +263,21 @@ def test_audio_ref_without_storage_is_the_local_file(tmp_path: Path) -> None:
     ref = make_audio_ref(settings, ObjectStorage(settings), None, tmp_path / "a.wav", 3.0)
     assert (ref.kind, ref.value) == ("file", str(tmp_path / "a.wav"))
     assert make_audio_ref(settings, None, "k", tmp_path / "a.wav", 3.0).kind == "file"
+
+
+class StopUpload(Exception):
+    pass
+
+
+def test_a_progress_callback_can_stop_the_upload(storage: ObjectStorage, audio: Path) -> None:
+    def stop(done: int) -> None:
+        raise StopUpload()
+
+    # The caller's own exception comes back, not a StorageError: cancelling is not a storage failure.
+    with pytest.raises(StopUpload):
+        storage.upload_file(audio, "scribedesk/stopped00001/audio.wav", stop)
+
+
+def test_a_malformed_endpoint_is_named(s3: S3Info) -> None:
+    result = ObjectStorage(make_settings(s3, s3_endpoint_url="not a url")).check()
+    assert result["ok"] is False and "S3_ENDPOINT_URL" in result["error"]
