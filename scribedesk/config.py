@@ -9,7 +9,7 @@ import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 AudioSource = Literal["auto", "url", "volume", "inline"]
@@ -99,6 +99,15 @@ class Settings(BaseSettings):
     """Where dropped audio is kept (the player's source)."""
     results_dir: Path = Path("results")
     """Where transcripts, exports and the job database live."""
+
+    @field_validator(
+        "runpod_api_key", "runpod_access_key", "runpod_secret_key", "worker_api_key", "access_token",
+        "gpu_price_per_hour", mode="before",
+    )  # fmt: skip
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """A line like `GPU_PRICE_PER_HOUR=` copied from .env.template means "not set"."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     # --- derived helpers ---
     @property

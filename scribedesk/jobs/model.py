@@ -35,10 +35,11 @@ ALLOWED: dict[JobStatus, set[JobStatus]] = {
     S.TRANSCRIBING: {S.PROCESSING, S.QUEUED, S.TRANSCRIBING} | _ENDS,
     S.PROCESSING: {S.COMPLETED} | _ENDS,
     S.COMPLETED: {S.QUEUED},
-    S.FAILED: {S.QUEUED, S.UPLOADING},
+    S.FAILED: {S.QUEUED, S.UPLOADING, S.PROCESSING},
     S.CANCELLED: {S.QUEUED, S.UPLOADING},
 }
-"""QUEUED/TRANSCRIBING -> QUEUED covers RunPod requeueing a job and a local fallback resubmit."""
+"""QUEUED/TRANSCRIBING -> QUEUED covers RunPod requeueing a job and a local fallback resubmit;
+FAILED -> PROCESSING is a retry that re-reads a saved raw output instead of paying for a new run."""
 
 
 class InvalidTransition(Exception):
@@ -95,3 +96,32 @@ class Job(BaseModel):
     cost_usd: float | None = None
     fallback_reason: str | None = None
     """Why a remote job was re-run locally, when it was."""
+
+
+def job_public(job: Job) -> dict[str, Any]:
+    """The JobOut shape of docs/api.md: what the browser and tools see (no storage key, no secrets)."""
+    st = job.status
+    return {
+        "job_id": job.id,
+        "filename": job.filename,
+        "size": job.size,
+        "duration": job.duration,
+        "status": st.value,
+        "progress": round(job.progress, 1),
+        "step": job.step,
+        "error": job.error,
+        "engine": job.engine,
+        "options": job.options,
+        "created_at": job.created_at.isoformat(),
+        "updated_at": job.updated_at.isoformat(),
+        "submitted_at": job.submitted_at.isoformat() if job.submitted_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "delay_time_ms": job.delay_time_ms,
+        "execution_time_ms": job.execution_time_ms,
+        "cost_usd": job.cost_usd,
+        "fallback_reason": job.fallback_reason,
+        "can_start": st == S.UPLOADED,
+        "can_cancel": st in (S.UPLOADING, S.QUEUED, S.TRANSCRIBING),
+        "can_retry": st in (S.FAILED, S.CANCELLED),
+        "has_result": st == S.COMPLETED,
+    }

@@ -1,0 +1,1 @@
+"""HTTP only: parse the request, call the job service, map its errors to HTTP."""

@@ -1,0 +1,69 @@
+"""create_app(settings) -> FastAPI: wires the store, storage, engines, runner and routes together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from scribedesk.api import events, jobs, meta, results
+from scribedesk.api.deps import install_error_handlers
+from scribedesk.api.security import SecurityMiddleware
+from scribedesk.config import Settings
+from scribedesk.engines.base import Engine
+from scribedesk.engines.factory import build_engine
+from scribedesk.jobs.events import EventBus
+from scribedesk.jobs.files import JobFiles
+from scribedesk.jobs.runner import Runner
+from scribedesk.jobs.service import JobService
+from scribedesk.jobs.store import JobStore
+from scribedesk.storage import ObjectStorage
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+log = logging.getLogger("scribedesk")
+
+
+def create_app(settings: Settings, engine_factory: Callable[[str], Engine] | None = None) -> FastAPI:
+    """Build the app; `engine_factory` lets tests put their own engine behind the runner."""
+    if not settings.binds_loopback and not settings.access_token:
+        raise ValueError(
+            f"refusing to serve on {settings.host} without ACCESS_TOKEN: anyone on the network "
+            "could use your cloud keys. Set ACCESS_TOKEN or bind 127.0.0.1."
+        )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.upload_dir.mkdir(parents=True, exist_ok=True)
+        settings.results_dir.mkdir(parents=True, exist_ok=True)
+        store = JobStore(settings.results_dir / "jobs.sqlite3")
+        files = JobFiles(settings.upload_dir, settings.results_dir)
+        storage = ObjectStorage(settings) if settings.storage_configured else None
+        factory = engine_factory or (lambda name: build_engine(name, settings))
+        runner = Runner(settings, store, files, EventBus(), storage, factory)
+        app.state.service = JobService(settings, store, files, runner)
+        await runner.start()
+        try:
+            yield
+        finally:
+            runner.bus.close()
+            await runner.stop()
+            store.close()
+
+    app = FastAPI(title="Scribedesk", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in (jobs, results, events, meta):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    app.add_middleware(SecurityMiddleware, settings=settings)
+    return app

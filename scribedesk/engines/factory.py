@@ -1,0 +1,23 @@
+"""Build the engine named by the settings (runpod, worker or local)."""
+
+from __future__ import annotations
+
+from scribedesk.config import Settings
+from scribedesk.engines.base import Engine
+
+
+def build_engine(name: str, settings: Settings) -> Engine:
+    # Imported lazily: the local engine pulls in faster-whisper, which a RunPod-only panel never needs.
+    if name == "runpod":
+        from scribedesk.engines.runpod import RunPodEngine
+
+        return RunPodEngine(settings)
+    if name == "worker":
+        from scribedesk.engines.worker import WorkerEngine
+
+        return WorkerEngine(settings)
+    if name == "local":
+        from scribedesk.engines.local import LocalEngine
+
+        return LocalEngine(settings)
+    raise ValueError(f"unknown engine {name!r}")

@@ -1,0 +1,46 @@
+"""Turn a worker's raw output into the saved transcript, and keep the export files beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scribedesk.audio import safe_filename
+from scribedesk.exports import ExportMeta, ExportOptions, render
+from scribedesk.jobs.files import JobFiles, atomic_write
+from scribedesk.jobs.model import Job
+from scribedesk.transcript.cleanup import flag_hallucinations
+from scribedesk.transcript.model import Transcript
+from scribedesk.transcript.normalize import normalize
+
+SAVED_FORMATS = ("json", "md", "docx")
+"""Formats written next to transcript.json for people who look in the results folder."""
+
+
+def build_transcript(job: Job, raw: object) -> Transcript:
+    """Normalize and flag; raises NormalizeError (a ValueError) on output nobody can read."""
+    source = {"engine": job.engine or "", "model": str(job.options.get("model") or "")}
+    t = normalize(raw, language=job.options.get("language"), duration=job.duration, source=source)
+    return flag_hallucinations(t, audio_duration=job.duration)
+
+
+def export_meta(job: Job, t: Transcript) -> ExportMeta:
+    return ExportMeta(
+        filename=job.filename,
+        created=job.created_at,
+        engine=t.source.get("engine") or job.engine,
+        model=t.source.get("model") or None,
+    )
+
+
+def export_stem(job: Job) -> str:
+    return Path(safe_filename(job.filename, fallback=job.id)).stem or job.id
+
+
+def write_exports(files: JobFiles, job: Job, t: Transcript) -> None:
+    """Blocking (python-docx): call from a thread."""
+    meta = export_meta(job, t)
+    # A subfolder, so a recording named "raw.m4a" or "transcript.m4a" cannot overwrite our own files.
+    folder = files.result_dir(job.id) / "exports"
+    stem = export_stem(job)
+    for fmt in SAVED_FORMATS:
+        atomic_write(folder / f"{stem}.{fmt}", render(fmt, t, ExportOptions(), meta))

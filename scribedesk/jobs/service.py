@@ -1,0 +1,249 @@
+"""The job service: what the HTTP handlers and the CLI ask for, as plain methods.
+
+Handlers stay thin: they parse the request, call one method here, and map these exceptions to HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from scribedesk.audio import AudioError, probe
+from scribedesk.config import Settings
+from scribedesk.engines.base import TranscribeOptions
+from scribedesk.exports import EXPORTERS, ExportOptions, render
+from scribedesk.jobs import outputs
+from scribedesk.jobs.files import JobFiles
+from scribedesk.jobs.model import Job, JobStatus, is_job_id, job_public, new_job_id, utcnow
+from scribedesk.jobs.runner import Runner
+from scribedesk.jobs.store import JobNotFound, JobStore
+from scribedesk.storage import StorageError, object_key
+from scribedesk.transcript.cleanup import flag_reason
+from scribedesk.transcript.edits import apply_edit
+from scribedesk.transcript.model import Transcript
+
+log = logging.getLogger("scribedesk.jobs")
+S = JobStatus
+
+
+class NotFound(Exception):
+    pass
+
+
+class Conflict(Exception):
+    """The job is not in a state that allows this (409)."""
+
+
+class BadRequest(Exception):
+    """The request itself is wrong (400)."""
+
+
+class JobService:
+    def __init__(self, settings: Settings, store: JobStore, files: JobFiles, runner: Runner) -> None:
+        self.settings = settings
+        self.store = store
+        self.files = files
+        self.runner = runner
+        self._edit_lock = asyncio.Lock()
+
+    # --- reading ---
+    def get(self, job_id: str) -> Job:
+        if not is_job_id(job_id):
+            raise NotFound("no such job")
+        try:
+            return self.store.get(job_id)
+        except JobNotFound:
+            raise NotFound("no such job") from None
+
+    def list(self) -> list[dict[str, Any]]:
+        return [job_public(j) for j in self.store.list()]
+
+    def audio_path(self, job_id: str) -> Path:
+        job = self.get(job_id)
+        path = self.files.upload_dir(job.id) / job.stored_name
+        if not path.exists():
+            raise NotFound("the audio file is no longer on this computer")
+        return path
+
+    # --- creating ---
+    async def create_from_file(self, job_id: str, filename: str, stored_name: str, size: int) -> Job:
+        """Register a file already streamed into uploads/<job_id>/; validates it is audio."""
+        path = self.files.upload_dir(job_id) / stored_name
+        try:
+            info = await asyncio.to_thread(probe, path)
+        except AudioError as e:
+            await asyncio.to_thread(self.files.remove, job_id)
+            raise BadRequest(f"{filename!r} is not usable audio: {e}") from e
+        uses_storage = self.runner.storage is not None
+        job = Job(
+            id=job_id,
+            filename=filename,
+            stored_name=stored_name,
+            size=size,
+            duration=info.duration,
+            status=S.UPLOADING if uses_storage else S.UPLOADED,
+            progress=0 if uses_storage else 100,
+            step="Waiting to upload to cloud…" if uses_storage else "Ready to transcribe",
+            storage_key=object_key(job_id, filename) if uses_storage else None,
+        )
+        self.store.insert(job)
+        self.runner.bus.publish("job", job_public(job))
+        if uses_storage:
+            self.runner.kick(job.id)
+        return job
+
+    @staticmethod
+    def new_id() -> str:
+        return new_job_id()
+
+    # --- running ---
+    async def start(self, job_id: str, options: TranscribeOptions) -> Job:
+        job = self.get(job_id)
+        if job.status == S.UPLOADING:
+            raise Conflict("the upload to object storage has not finished yet")
+        if job.status != S.UPLOADED:
+            raise Conflict(f"the job is {job.status.value}; only an uploaded job can be started")
+        self._check_engine_can_reach_audio(job)
+        if options.language is None and "language" not in options.model_fields_set:
+            options.language = self.settings.default_language or None
+        if "model" not in options.model_fields_set:
+            options.model = self.settings.default_model
+        self.runner.update(
+            job,
+            status=S.QUEUED,
+            options=options.model_dump(),
+            engine=self.settings.active_engine,
+            remote_id=None,
+            error=None,
+            progress=0,
+            step="Submitting…",
+        )
+        self.runner.kick(job.id)
+        return job
+
+    def _check_engine_can_reach_audio(self, job: Job) -> None:
+        s = self.settings
+        if s.active_engine == "runpod" and not job.uploaded_to_storage and s.audio_source != "inline":
+            raise Conflict(
+                "RunPod needs the audio in object storage: set RUNPOD_ACCESS_KEY, RUNPOD_SECRET_KEY and "
+                "S3_BUCKET, or AUDIO_SOURCE=inline for files under 7 MB"
+            )
+
+    async def cancel(self, job_id: str) -> Job:
+        job = self.get(job_id)
+        if job.status not in (S.UPLOADING, S.QUEUED, S.TRANSCRIBING):
+            raise Conflict(f"the job is {job.status.value}; nothing to cancel")
+        await self.runner.halt(job.id)
+        job = self.get(job_id)
+        note = ""
+        if job.remote_id and job.engine:
+            try:
+                await self.runner.engine(job.engine).cancel(job.remote_id)
+            except Exception as e:  # the user asked to stop: stop here even when the remote won't answer
+                note = f" (the remote engine did not confirm: {e})"
+        return self.runner.update(
+            job, status=S.CANCELLED, step="Cancelled" + note, finished_at=utcnow(), progress=0
+        )
+
+    async def retry(self, job_id: str) -> Job:
+        job = self.get(job_id)
+        if job.status not in (S.FAILED, S.CANCELLED):
+            raise Conflict(f"the job is {job.status.value}; only a failed or cancelled job can be retried")
+        changes: dict[str, Any] = {"error": None, "finished_at": None, "progress": 0}
+        if job.storage_key and not job.uploaded_to_storage:
+            changes.update(status=S.UPLOADING, step="Uploading to cloud… 0%")
+        elif job.status == S.FAILED and self.files.raw_path(job.id).exists():
+            changes.update(status=S.PROCESSING, step="Processing results…")  # no second paid run
+        elif job.options:
+            self._check_engine_can_reach_audio(job)
+            changes.update(
+                status=S.QUEUED, remote_id=None, engine=self.settings.active_engine, step="Submitting…"
+            )
+        else:  # cancelled before it was ever started
+            raise Conflict("this job was never started; press Start instead")
+        self.runner.update(job, **changes)
+        self.runner.kick(job.id)
+        return job
+
+    async def delete(self, job_id: str) -> None:
+        job = self.get(job_id)
+        await self.runner.halt(job.id)
+        if job.status in (S.QUEUED, S.TRANSCRIBING) and job.remote_id and job.engine:
+            with contextlib.suppress(Exception):
+                await self.runner.engine(job.engine).cancel(job.remote_id)
+        if job.storage_key and self.runner.storage is not None:
+            try:
+                await asyncio.to_thread(self.runner.storage.delete, job.storage_key)
+            except StorageError as e:
+                log.warning("could not delete the stored object of job %s: %s", job.id, e)
+        await asyncio.to_thread(self.files.remove, job.id)
+        self.store.delete(job.id)
+        self.runner.bus.publish("deleted", {"job_id": job.id})
+
+    # --- results and edits ---
+    def _transcript(self, job: Job) -> Transcript:
+        if job.status != S.COMPLETED:
+            raise Conflict(f"the job is {job.status.value}; the transcript is not ready")
+        t = self.files.read_transcript(job.id)
+        if t is None:
+            raise NotFound("the transcript file is missing")
+        return t
+
+    def result(self, job_id: str) -> dict[str, Any]:
+        job = self.get(job_id)
+        return self._result_view(job, self._transcript(job))
+
+    def _result_view(self, job: Job, t: Transcript) -> dict[str, Any]:
+        data = t.model_dump()
+        flags = {f for seg in t.segments for f in seg.flags}
+        return {
+            "job_id": job.id,
+            "filename": job.filename,
+            **data,
+            "flag_reasons": {f: flag_reason(f) for f in sorted(flags)},
+            "can_undo": self.files.undo_count(job.id),
+        }
+
+    async def edit(self, job_id: str, op: dict[str, Any]) -> dict[str, Any]:
+        async with self._edit_lock:
+            job = self.get(job_id)
+            before = self._transcript(job)
+            try:
+                after = apply_edit(before, op)
+            except ValueError as e:
+                raise BadRequest(str(e)) from e
+            await asyncio.to_thread(self._save_edit, job, before, after)
+            return self._result_view(job, after)
+
+    def _save_edit(self, job: Job, before: Transcript, after: Transcript) -> None:
+        self.files.push_undo(job.id, before)
+        self.files.write_transcript(job.id, after)
+        outputs.write_exports(self.files, job, after)
+
+    async def rename_speakers(self, job_id: str, mapping: dict[str, str]) -> dict[str, Any]:
+        return await self.edit(job_id, {"op": "rename", "speakers": mapping})
+
+    async def undo(self, job_id: str) -> dict[str, Any]:
+        async with self._edit_lock:
+            job = self.get(job_id)
+            self._transcript(job)
+            previous = await asyncio.to_thread(self.files.pop_undo, job.id)
+            if previous is None:
+                raise Conflict("nothing to undo")
+            await asyncio.to_thread(self.files.write_transcript, job.id, previous)
+            await asyncio.to_thread(outputs.write_exports, self.files, job, previous)
+            return self._result_view(job, previous)
+
+    async def export(self, job_id: str, fmt: str, options: ExportOptions) -> tuple[bytes, str, str]:
+        """(content, media type, download file name)."""
+        if fmt not in EXPORTERS:
+            raise NotFound(f"unknown format {fmt!r}; use one of {', '.join(EXPORTERS)}")
+        job = self.get(job_id)
+        t = self._transcript(job)
+        exporter = EXPORTERS[fmt]
+        data = await asyncio.to_thread(render, fmt, t, options, outputs.export_meta(job, t))
+        name = f"{Path(job.filename).stem or job.id}.{exporter.extension}"
+        return data, exporter.media_type, name
