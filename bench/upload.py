@@ -1,0 +1,309 @@
+"""Upload benchmark: a big audio file through the panel's POST /api/upload into S3 (moto), against boto3.
+
+Starts moto's S3 server and `python server.py` as subprocesses (settings from the environment, data in a
+temporary folder), generates a WAV file of the given size, streams it to /api/upload from a generator
+(never whole in memory), waits until the job is `uploaded` (the panel pushed it to S3), then uploads
+the same file with boto3's upload_file to the same moto server. Prints:
+
+- the panel's peak RSS growth during the upload divided by the file size   (goal <= 0.05)
+- the panel's throughput (drop to `uploaded`) relative to boto3's           (goal >= 0.8)
+
+Run: .venv/bin/python bench/upload.py [--size 1G] [--baseline-only]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BUCKET = "bench-volume"
+KEYS = {"access": "bench-access-key", "secret": "bench-secret-key-0123456789"}
+CHUNK = 4 * 1024 * 1024
+
+
+def parse_size(text: str) -> int:
+    units = {"K": 1024, "M": 1024**2, "G": 1024**3}
+    text = text.strip().upper().removesuffix("B").removesuffix("I")
+    if text and text[-1] in units:
+        return int(float(text[:-1]) * units[text[-1]])
+    return int(text)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# --- the file --------------------------------------------------------------------------------
+
+
+def write_wav(path: Path, size: int, rate: int = 16_000) -> None:
+    """A valid 16-bit mono PCM WAV of exactly `size` bytes, filled with noise (incompressible, like audio)."""
+    data = max(size - 44, 2) // 2 * 2
+    header = b"RIFF" + struct.pack("<I", 36 + data) + b"WAVE"
+    header += b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
+    header += b"data" + struct.pack("<I", data)
+    block = os.urandom(CHUNK)
+    with path.open("wb") as f:
+        f.write(header)
+        left = data
+        while left:
+            n = min(left, CHUNK)
+            f.write(block[:n])
+            left -= n
+
+
+def multipart_body(path: Path, boundary: str) -> tuple[Iterator[bytes], int]:
+    """A streaming multipart/form-data body with one `file` field, and its exact length."""
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
+        "Content-Type: audio/wav\r\n\r\n"
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+
+    def chunks() -> Iterator[bytes]:
+        yield head
+        with path.open("rb") as f:
+            while block := f.read(CHUNK):
+                yield block
+        yield tail
+
+    return chunks(), len(head) + path.stat().st_size + len(tail)
+
+
+# --- processes -------------------------------------------------------------------------------
+
+
+def wait_http(url: str, proc: subprocess.Popen[bytes], what: str, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:]
+            raise SystemExit(f"{what} exited early (code {proc.returncode}):\n{tail}")
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit(f"{what} did not start within {timeout:.0f} s")
+
+
+@contextmanager
+def process(args: list[str], url: str, what: str, log: Path, **kw: Any) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("wb") as out:
+        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, **kw)
+    try:
+        wait_http(url, proc, what, log)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def s3_client(endpoint: str) -> Any:
+    return boto3.session.Session(
+        aws_access_key_id=KEYS["access"], aws_secret_access_key=KEYS["secret"], region_name="us-east-1"
+    ).client("s3", endpoint_url=endpoint)
+
+
+def server_env(endpoint: str, data: Path, size: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RUNPOD_", "S3_", "AWS_"))}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        ENGINE="local",
+        FALLBACK_TO_LOCAL="false",
+        UPLOAD_DIR=str(data / "uploads"),
+        RESULTS_DIR=str(data / "results"),
+        MAX_UPLOAD_MB=str(size // (1024 * 1024) + 16),
+        RUNPOD_ACCESS_KEY=KEYS["access"],
+        RUNPOD_SECRET_KEY=KEYS["secret"],
+        S3_ENDPOINT_URL=endpoint,
+        S3_BUCKET=BUCKET,
+        S3_REGION="us-east-1",
+        S3_MAX_ATTEMPTS="3",
+        AUDIO_SOURCE="url",
+    )
+    return env
+
+
+# --- memory ----------------------------------------------------------------------------------
+
+
+def rss_kb(pid: int, field: str = "VmRSS") -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+class PeakSampler:
+    """Samples VmRSS every 20 ms; also resets and reads the kernel's high-water mark when allowed."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.baseline = rss_kb(pid)
+        self.peak = self.baseline
+        self.hwm_reset = self._reset_hwm()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _reset_hwm(self) -> bool:
+        try:
+            Path(f"/proc/{self.pid}/clear_refs").write_text("5")  # 5 = reset the peak RSS
+            return True
+        except OSError:
+            return False
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, rss_kb(self.pid))
+
+    def __enter__(self) -> PeakSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        if self.hwm_reset:
+            self.peak = max(self.peak, rss_kb(self.pid, "VmHWM"))
+
+    @property
+    def growth_bytes(self) -> int:
+        return (self.peak - self.baseline) * 1024
+
+
+# --- the two uploads -------------------------------------------------------------------------
+
+
+def upload_through_panel(base: str, path: Path, server_pid: int) -> dict[str, float]:
+    boundary = "benchboundary" + os.urandom(8).hex()
+    with httpx.Client(base_url=base, timeout=httpx.Timeout(600, connect=10)) as client:
+        # Warm up (imports, the boto3 client, SQLite) so the baseline RSS is the steady state.
+        small = path.parent / "warmup.wav"
+        write_wav(small, 64 * 1024)
+        body, length = multipart_body(small, boundary)
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Content-Length": str(length)}
+        wait_uploaded(client, client.post("/api/upload", content=body, headers=headers))
+        time.sleep(0.5)
+
+        body, length = multipart_body(path, boundary)
+        headers["Content-Length"] = str(length)
+        with PeakSampler(server_pid) as sampler:
+            started = time.perf_counter()
+            answer = client.post("/api/upload", content=body, headers=headers)
+            received = time.perf_counter()
+            wait_uploaded(client, answer)
+            done = time.perf_counter()
+    return {
+        "seconds": done - started,
+        "receive_seconds": received - started,
+        "push_seconds": done - received,
+        "rss_growth": sampler.growth_bytes,
+        "hwm_reset": float(sampler.hwm_reset),
+    }
+
+
+def wait_uploaded(client: httpx.Client, answer: httpx.Response) -> None:
+    if answer.status_code != 201:
+        raise SystemExit(f"upload refused: HTTP {answer.status_code} {answer.text[:300]}")
+    job_id = answer.json()["job_id"]
+    while True:
+        status = client.get(f"/api/status/{job_id}").json()
+        if status["status"] == "uploaded":
+            return
+        if status["status"] in ("failed", "cancelled"):
+            raise SystemExit(f"upload job {status['status']}: {status.get('error')}")
+        time.sleep(0.1)
+
+
+def upload_with_boto3(endpoint: str, path: Path) -> float:
+    client = s3_client(endpoint)
+    started = time.perf_counter()
+    client.upload_file(str(path), BUCKET, "baseline/audio.wav")
+    seconds = time.perf_counter() - started
+    client.delete_object(Bucket=BUCKET, Key="baseline/audio.wav")
+    return seconds
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="1G", help="file size, e.g. 1G, 256M (default 1G)")
+    parser.add_argument("--baseline-only", action="store_true", help="only time boto3 against moto")
+    args = parser.parse_args(argv)
+    size = parse_size(args.size)
+    work = Path(tempfile.mkdtemp(prefix="scribedesk-bench-"))
+    try:
+        audio = work / "interview.wav"
+        print(f"generating {size / 2**20:.0f} MiB WAV in {work} …", flush=True)
+        write_wav(audio, size)
+        moto_port = free_port()
+        endpoint = f"http://127.0.0.1:{moto_port}"
+        moto_cmd = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)]
+        with process(moto_cmd, f"{endpoint}/moto-api/", "moto server", work / "moto.log"):
+            s3_client(endpoint).create_bucket(Bucket=BUCKET)
+            if args.baseline_only:
+                boto = upload_with_boto3(endpoint, audio)
+                print(f"boto3 upload_file: {size / boto / 2**20:.1f} MiB/s ({boto:.2f} s)")
+                return 0
+            panel = run_panel(endpoint, work, audio, size)
+            boto = upload_with_boto3(endpoint, audio)
+        report(size, panel, boto)
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_panel(endpoint: str, work: Path, audio: Path, size: int) -> dict[str, float]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, str(ROOT / "server.py"), "--host", "127.0.0.1", "--port", str(port)]
+    # cwd=work so no stray .env of the project is read.
+    env = server_env(endpoint, work, size)
+    with process(cmd, f"{base}/api/jobs", "panel server", work / "server.log", cwd=work, env=env) as srv:
+        return upload_through_panel(base, audio, srv.pid)
+
+
+def report(size: int, panel: dict[str, float], boto: float) -> None:
+    mib = 2**20
+    memory_ratio = panel["rss_growth"] / size
+    speed_ratio = boto / panel["seconds"]
+    print(f"file size:                 {size / mib:.0f} MiB")
+    print(
+        f"panel (drop -> uploaded):  {size / panel['seconds'] / mib:.1f} MiB/s ({panel['seconds']:.2f} s: "
+        f"receive {panel['receive_seconds']:.2f} s + push to S3 {panel['push_seconds']:.2f} s)"
+    )
+    print(f"boto3 upload_file:         {size / boto / mib:.1f} MiB/s ({boto:.2f} s)")
+    peak_how = "VmHWM after reset + VmRSS samples" if panel["hwm_reset"] else "VmRSS samples every 20 ms"
+    print(f"server peak RSS growth:    {panel['rss_growth'] / mib:.1f} MiB ({peak_how})")
+    verdict = {True: "ok", False: "MISSED"}
+    print(f"RSS growth / file size:    {memory_ratio:.3f}  (goal <= 0.05: {verdict[memory_ratio <= 0.05]})")
+    print(f"throughput vs boto3:       {speed_ratio:.2f}  (goal >= 0.8: {verdict[speed_ratio >= 0.8]})")
+    print(f"push phase vs boto3:       {boto / panel['push_seconds']:.2f}  (the panel's S3 push alone)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
