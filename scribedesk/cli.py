@@ -115,7 +115,8 @@ def _destination(args: argparse.Namespace) -> Path | None:
     if args.out:
         return Path(args.out)
     if args.format in BINARY_FORMATS:
-        return args.raw.with_suffix("." + EXPORTERS[args.format].extension)
+        raw: Path = args.raw
+        return raw.with_suffix("." + EXPORTERS[args.format].extension)
     return None
 
 

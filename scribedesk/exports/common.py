@@ -88,22 +88,24 @@ class MetaLine:
     value: str
 
 
-def speakers_summary(t: Transcript) -> str:
-    """ "Interviewer, Respondent" in order of first appearance, or a note that none were detected."""
+def speakers_summary(t: Transcript, options: ExportOptions) -> str:
+    """ "Interviewer, Respondent" in order of first appearance (only a count when names are off)."""
     labels = list(dict.fromkeys(s.speaker for s in t.segments if s.speaker is not None))
     if not labels:
         return "not detected (no diarization)"
+    if not options.speakers:  # the user asked for an export without names: none in the header either
+        return str(len(labels))
     return ", ".join(one_line(t.display_name(label)) for label in labels)
 
 
-def meta_lines(t: Transcript, meta: ExportMeta) -> list[MetaLine]:
+def meta_lines(t: Transcript, meta: ExportMeta, options: ExportOptions) -> list[MetaLine]:
     """The short metadata block at the top of DOCX and Markdown exports."""
     lines: list[MetaLine] = []
     if meta.created is not None:
         lines.append(MetaLine("Date", meta.created.strftime("%Y-%m-%d %H:%M")))
     lines.append(MetaLine("Duration", format_timestamp(transcript_duration(t))))
     lines.append(MetaLine("Language", language_name(t.language)))
-    lines.append(MetaLine("Speakers", speakers_summary(t)))
+    lines.append(MetaLine("Speakers", speakers_summary(t, options)))
     engine = meta.engine or t.source.get("engine")
     model = meta.model or t.source.get("model")
     if engine:

@@ -111,8 +111,8 @@ def _footer(doc: DocumentObject) -> None:
         _field(paragraph, field)
 
 
-def _metadata(doc: DocumentObject, t: Transcript, meta: ExportMeta) -> None:
-    lines = meta_lines(t, meta)
+def _metadata(doc: DocumentObject, t: Transcript, meta: ExportMeta, options: ExportOptions) -> None:
+    lines = meta_lines(t, meta, options)
     table = doc.add_table(rows=len(lines), cols=2)
     table.autofit = False
     # Word reads the cell widths, LibreOffice the grid columns: set both.
@@ -173,7 +173,7 @@ def render(t: Transcript, options: ExportOptions, meta: ExportMeta) -> bytes:
     _setup(doc, t)
     _properties(doc, t, meta)
     doc.add_paragraph(title_of(meta), style="Title")
-    _metadata(doc, t, meta)
+    _metadata(doc, t, meta, options)
     colors: dict[str | None, RGBColor] = {}
     turns = turns_for(t, options)
     for turn in turns:

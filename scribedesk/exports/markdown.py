@@ -52,7 +52,9 @@ def _turn_md(t: Transcript, turn: Turn, options: ExportOptions) -> str:
 
 def render(t: Transcript, options: ExportOptions, meta: ExportMeta) -> bytes:
     parts = [f"# {escape(title_of(meta))}"]
-    parts.append("\n".join(f"- **{line.label}:** {escape(line.value)}" for line in meta_lines(t, meta)))
+    parts.append(
+        "\n".join(f"- **{line.label}:** {escape(line.value)}" for line in meta_lines(t, meta, options))
+    )
     turns = [_turn_md(t, turn, options) for turn in turns_for(t, options)]
     parts.extend(turn for turn in turns if turn.strip())
     if not turns:

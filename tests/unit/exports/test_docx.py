@@ -77,7 +77,9 @@ def test_docx_fonts_cover_cyrillic_for_every_script(interview: Transcript, meta:
 def test_docx_options_change_the_output(interview: Transcript, meta: ExportMeta) -> None:
     no_times = "\n".join(body_text(build(interview, meta, timestamps=False)))
     assert "[00:" not in no_times and "Мария Соколова\nЯ руковожу" in no_times
-    no_names = body_text(build(interview, meta, speakers=False))
+    nameless = build(interview, meta, speakers=False)
+    assert {r.cells[0].text: r.cells[1].text for r in nameless.tables[0].rows}["Speakers"] == "2"
+    no_names = body_text(nameless)
     assert not any(p.startswith(("Интервьюер", "Мария")) for p in no_names)
     assert "[00:00:04]\nДобрый день!" in "\n".join(no_names)
     bare = build(interview, meta, timestamps=False, speakers=False)

@@ -19,7 +19,8 @@ def txt(t: Transcript, meta: ExportMeta, **opts: bool) -> str:
 
 
 def to_html(text: str) -> str:
-    return MarkdownIt("commonmark").enable("strikethrough").render(text)
+    html: str = MarkdownIt("commonmark").enable("strikethrough").render(text)
+    return html
 
 
 def test_markdown_has_title_metadata_and_turns(interview: Transcript, meta: ExportMeta) -> None:
@@ -61,7 +62,8 @@ def test_markdown_line_start_markup_stays_text(text: str, meta: ExportMeta) -> N
 def test_markdown_options(interview: Transcript, meta: ExportMeta) -> None:
     plain = md(interview, meta, timestamps=False, speakers=False)
     body = plain.split("\n\n", 2)[2]
-    assert "[00:" not in body and "Интервьюер" not in body and "Мария" not in body
+    assert "[00:" not in body and "Интервьюер" not in plain and "Мария" not in plain
+    assert "- **Speakers:** 2" in plain
     assert body.startswith("Добрый день!")
     assert "[00:00:04]" not in md(interview, meta, timestamps=False)
     assert "**Интервьюер**" not in md(interview, meta, speakers=False)
