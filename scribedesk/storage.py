@@ -291,10 +291,13 @@ def make_audio_ref(
 ) -> AudioRef:
     """How the remote worker will reach the audio, per AUDIO_SOURCE (see docs/architecture.md)."""
     source = settings.audio_source
-    if source == "inline":
-        # Inline needs no object storage at all: the audio travels in the request body.
+    usable = storage if storage is not None and storage.configured and key else None
+    # Inline needs no object storage: the audio travels in the request body. Without storage a
+    # too-large file stays a local file, so a local engine (fallback) can still run it and a remote
+    # one says what it lacks; with storage at hand, inline was a choice that cannot work: say so.
+    if source == "inline" and (usable is not None or local_path.stat().st_size <= inline_limit_bytes()):
         return AudioRef("inline", _inline(local_path), local_path, duration)
-    if storage is None or not storage.configured or not key:
+    if usable is None or key is None:
         return AudioRef("file", str(local_path), local_path, duration)
     runpod_s3 = is_runpod_s3(settings.s3_endpoint_url)
     if source == "auto":
@@ -306,7 +309,7 @@ def make_audio_ref(
             "RunPod's network-volume S3 API does not support presigned URLs — set AUDIO_SOURCE=volume "
             "(or auto) and attach the volume to the endpoint"
         )
-    return AudioRef("url", storage.presigned_get(key), local_path, duration)
+    return AudioRef("url", usable.presigned_get(key), local_path, duration)
 
 
 def inline_limit_bytes() -> int:

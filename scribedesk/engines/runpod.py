@@ -68,7 +68,7 @@ def _audio_field(schema: str, audio: AudioRef) -> dict[str, str]:
     if audio.kind == "file":
         raise EngineRejected(
             "RunPod cannot read a file on this computer: configure object storage (RUNPOD_ACCESS_KEY, "
-            "RUNPOD_SECRET_KEY, S3_BUCKET) or set AUDIO_SOURCE=inline for short recordings"
+            "RUNPOD_SECRET_KEY, S3_BUCKET); AUDIO_SOURCE=inline only carries recordings under about 7 MB"
         )
     if schema == "kodxana":
         if audio.kind == "volume":
@@ -284,8 +284,8 @@ class RunPodEngine:
             body = await self._call("GET", "/health", "health")
         except EngineError as e:
             return {"reachable": False, "configured": True, "error": str(e)}
-        workers = body.get("workers") if isinstance(body.get("workers"), dict) else {}
-        jobs = body.get("jobs") if isinstance(body.get("jobs"), dict) else {}
+        workers = _dict_at(body, "workers")
+        jobs = _dict_at(body, "jobs")
         return {
             "reachable": True,
             "configured": True,
@@ -354,6 +354,11 @@ class RunPodEngine:
 
 
 _NOT_CONFIGURED = "RunPod is not configured: set RUNPOD_API_KEY and RUNPOD_ENDPOINT_ID"
+
+
+def _dict_at(body: dict[str, Any], key: str) -> dict[str, Any]:
+    value = body.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _answer_text(response: httpx.Response) -> str:

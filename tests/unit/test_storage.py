@@ -248,12 +248,17 @@ def test_audio_ref_inline_carries_the_bytes(s3: S3Info, tmp_path: Path) -> None:
     assert base64.b64decode(ref.value) == path.read_bytes()
 
 
-def test_audio_ref_inline_refuses_what_would_break_runpods_request_limit(s3: S3Info, tmp_path: Path) -> None:
+def test_audio_ref_inline_refuses_what_would_break_runpods_request_limit(
+    s3: S3Info, storage: ObjectStorage, tmp_path: Path
+) -> None:
     path = tmp_path / "long.wav"
     with path.open("wb") as f:
         f.truncate(inline_limit_bytes() + 1)
+    settings = make_settings(s3, audio_source="inline")
     with pytest.raises(StorageError, match="AUDIO_SOURCE=volume or url"):
-        make_audio_ref(make_settings(s3, audio_source="inline"), None, None, path, 600.0)
+        make_audio_ref(settings, storage, "scribedesk/j/audio.wav", path, 600.0)
+    # Without object storage (a local engine, or a fallback) the file simply stays a local file.
+    assert make_audio_ref(settings, None, None, path, 600.0).kind == "file"
     # the largest allowed file still fits in a 10 MB request with room for the JSON around it
     assert inline_limit_bytes() * 4 / 3 < 10_000_000 - 32_000
 
