@@ -162,9 +162,7 @@ def test_rate_limits_and_server_errors_are_retried(
         assert len(fake_runpod.submissions) == 1  # retries of a failed /run never doubled the job
 
 
-def test_expired_remote_job_says_why(
-    tmp_path: Path, s3: S3Info, speech_m4a: Path
-) -> None:
+def test_expired_remote_job_says_why(tmp_path: Path, s3: S3Info, speech_m4a: Path) -> None:
     from tests.support.fake_runpod import run_fake_runpod
 
     with run_fake_runpod(queued_polls=10_000) as fake, run_panel(tmp_path, **remote(fake, s3)) as panel:
@@ -180,7 +178,7 @@ def test_expired_remote_job_says_why(
 def test_failed_processing_is_retried_without_paying_again(
     tmp_path: Path, s3: S3Info, fake_runpod: FakeRunPod, speech_m4a: Path
 ) -> None:
-    fake_runpod.end_next(Ending("COMPLETED", output={"segments": [{"start": "x"}]}))
+    fake_runpod.end_next(Ending("COMPLETED", output={"segments": [{"start": "x", "end": 2, "text": "hi"}]}))
     with run_panel(tmp_path, **remote(fake_runpod, s3)) as panel:
         job_id = upload_and_start(panel, speech_m4a)
         panel.wait_for(job_id, {"failed"})

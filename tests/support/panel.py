@@ -23,6 +23,7 @@ class Panel:
     url: str
     settings: Settings
     client: httpx.Client
+    app: Any
 
     def upload(self, path: Path, name: str | None = None) -> httpx.Response:
         with path.open("rb") as f:
@@ -58,4 +59,4 @@ def run_panel(root: Path, engine_factory: Any = None, **overrides: Any) -> Itera
     settings = panel_settings(root, **overrides)
     app = create_app(settings, engine_factory=engine_factory)
     with serve(app, timeout_graceful_shutdown=1) as url, httpx.Client(base_url=url, timeout=30) as client:
-        yield Panel(url=url, settings=settings, client=client)
+        yield Panel(url=url, settings=settings, client=client, app=app)
