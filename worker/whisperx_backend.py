@@ -7,6 +7,7 @@ the few version-sensitive calls are looked up, not assumed.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +25,15 @@ def _diarization_pipeline(hf_token: str, device: str) -> Any:
     params = inspect.signature(DiarizationPipeline).parameters
     key = "token" if "token" in params else "use_auth_token"
     return DiarizationPipeline(**{key: hf_token}, device=device)
+
+
+def _set_prompt(model: Any, prompt: str | None) -> None:
+    """The prompt lives in the pipeline's decoding options; jobs run one at a time, so swap it per job."""
+    options = model.options
+    if hasattr(options, "_replace"):  # a NamedTuple in older faster-whisper releases
+        model.options = options._replace(initial_prompt=prompt)
+    else:
+        model.options = dataclasses.replace(options, initial_prompt=prompt)
 
 
 def run(
@@ -47,14 +57,11 @@ def run(
     """One file through the WhisperX pipeline; progress moves in stage steps (batched decoding has none)."""
     from worker.core import CancelledError as Stop
 
-    asr_options = {"initial_prompt": initial_prompt} if initial_prompt else {}
-    # The prompt is part of the loaded pipeline, so it is part of the cache key.
+    # One pipeline per model: a GPU cannot hold a copy per language or prompt.
     model = cached(
-        (name, device, f"{compute_type}|{language}|{initial_prompt}"),
-        lambda: whisperx.load_model(
-            name, device, compute_type=compute_type, language=language, asr_options=asr_options
-        ),
+        (name, device, compute_type), lambda: whisperx.load_model(name, device, compute_type=compute_type)
     )
+    _set_prompt(model, initial_prompt)
     audio = whisperx.load_audio(audio_path)
     duration = len(audio) / 16000
     result = model.transcribe(audio, batch_size=batch_size, language=language)
@@ -62,18 +69,22 @@ def run(
     report(0.6)
     if stop():
         raise Stop
+    warnings: list[str] = []
     if align and result["segments"]:
-        align_model, metadata = cached(
-            (f"align:{detected}", device, ""),
-            lambda: whisperx.load_align_model(language_code=detected, device=device),
-        )
-        result = whisperx.align(
-            result["segments"], align_model, metadata, audio, device, return_char_alignments=False
-        )
+        try:
+            align_model, metadata = cached(
+                (f"align:{detected}", device, ""),
+                lambda: whisperx.load_align_model(language_code=detected, device=device),
+            )
+        except ValueError as e:  # no default alignment model for this language
+            warnings.append(f"word alignment skipped: {e}")
+        else:
+            result = whisperx.align(
+                result["segments"], align_model, metadata, audio, device, return_char_alignments=False
+            )
     report(0.8)
     if stop():
         raise Stop
-    warnings: list[str] = []
     if diarize and not hf_token:
         # Failing every job for want of speakers would be worse than a transcript without them.
         warnings.append("diarization skipped: set HF_TOKEN on the worker (pyannote models are gated)")
