@@ -1,0 +1,102 @@
+// The player: a hidden <audio> driven by our own controls (play, ±5 s, speed, follow toggle).
+// While playing it emits player:tick {time} once per animation frame, so the transcript and the
+// timeline move together; it listens for seek, player:toggle, player:nudge and player:rate-step.
+
+import { emit, on } from "./bus.js";
+import { setText } from "./dom.js";
+import { clock, rateText } from "./format.js";
+import { icon } from "./icons.js";
+import { clampTime, SEEK_STEP, stepRate } from "./keys.js";
+
+/** Mount the player; returns {setSource(src, duration), audio, follows()}. */
+export function mountPlayer(refs) {
+  const { audio } = refs;
+  let knownDuration = null;
+  let frame = 0;
+
+  refs.back.append(icon("back"));
+  refs.forward.append(icon("forward"));
+  const playIcon = icon("play");
+  const pauseIcon = icon("pause");
+  refs.play.append(playIcon);
+
+  const duration = () => (Number.isFinite(audio.duration) ? audio.duration : knownDuration);
+
+  function showTime() {
+    setText(refs.now, clock(audio.currentTime));
+    setText(refs.total, clock(duration()));
+  }
+
+  function tick() {
+    emit("player:tick", { time: audio.currentTime, duration: duration() });
+    showTime();
+    frame = audio.paused ? 0 : requestAnimationFrame(tick);
+  }
+
+  function showPlaying() {
+    const playing = !audio.paused;
+    refs.play.replaceChildren(playing ? pauseIcon : playIcon);
+    refs.play.setAttribute("aria-label", playing ? "Pause" : "Play");
+  }
+
+  async function play() {
+    try {
+      await audio.play();
+    } catch (error) {
+      if (error.name !== "AbortError") emit("notice", { message: `The audio cannot play: ${error.message}` });
+    }
+  }
+  const toggle = () => (audio.paused ? play() : audio.pause());
+  function seek(time, andPlay = false) {
+    if (!audio.src) return;
+    audio.currentTime = clampTime(time, duration());
+    if (!frame) tick(); // show the new position even while paused
+    if (andPlay && audio.paused) play();
+  }
+  function setRate(rate) {
+    audio.playbackRate = rate;
+    audio.defaultPlaybackRate = rate; // survives a source change
+    setText(refs.rate, rateText(rate));
+  }
+
+  refs.play.addEventListener("click", toggle);
+  refs.back.addEventListener("click", () => seek(audio.currentTime - SEEK_STEP));
+  refs.forward.addEventListener("click", () => seek(audio.currentTime + SEEK_STEP));
+  refs.slower.addEventListener("click", () => setRate(stepRate(audio.playbackRate, -1)));
+  refs.faster.addEventListener("click", () => setRate(stepRate(audio.playbackRate, 1)));
+  audio.addEventListener("play", () => {
+    showPlaying();
+    if (!frame) frame = requestAnimationFrame(tick);
+  });
+  audio.addEventListener("pause", () => {
+    showPlaying();
+    tick();
+  });
+  audio.addEventListener("seeked", () => emit("player:tick", { time: audio.currentTime, duration: duration() }));
+  audio.addEventListener("loadedmetadata", () => {
+    showTime();
+    emit("player:tick", { time: audio.currentTime, duration: duration() });
+  });
+  audio.addEventListener("error", () => {
+    if (audio.getAttribute("src")) emit("notice", { message: "The audio could not be loaded for playback." });
+  });
+
+  on("seek", ({ time, play: andPlay }) => seek(time, andPlay));
+  on("player:toggle", toggle);
+  on("player:nudge", ({ delta }) => seek(audio.currentTime + delta));
+  on("player:rate-step", ({ dir }) => setRate(stepRate(audio.playbackRate, dir)));
+
+  function setSource(src, length) {
+    knownDuration = Number.isFinite(length) ? length : knownDuration;
+    if (audio.getAttribute("src") === src) return;
+    audio.pause();
+    if (src) audio.setAttribute("src", src);
+    else audio.removeAttribute("src");
+    audio.load();
+    showPlaying();
+    showTime();
+    emit("player:tick", { time: 0, duration: duration() });
+  }
+
+  return { setSource, audio, follows: () => refs.follow.checked, duration };
+}

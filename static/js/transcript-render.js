@@ -1,0 +1,97 @@
+// Builds the transcript DOM for a Result in one DocumentFragment: turns with a speaker pill and
+// a timestamp button, segments of word spans, and flag notes. Pure DOM building, no listeners
+// (the transcript component owns one delegated listener for all of it).
+
+import { el } from "./dom.js";
+import { clock } from "./format.js";
+import { displayName, flagReason, groupTurns, pillLabel, segmentWords } from "./transcript-model.js";
+
+const LOW_SCORE = 0.5;
+
+/** The speaker pill: a button named "Rename <name>" carrying its label. */
+export function pill(result, label, color) {
+  return el(
+    "button",
+    {
+      type: "button",
+      class: `pill spk-${color}`,
+      "aria-label": pillLabel(result.speakers, label),
+      dataset: { speaker: label },
+    },
+    displayName(result.speakers, label),
+  );
+}
+
+function flagNote(segment, reasons) {
+  const reason = flagReason(segment, reasons);
+  const action = segment.hidden ? "Restore" : "Hide";
+  return el(
+    "span",
+    { class: "flag-note", dataset: { note: "1" } },
+    el("span", {}, `⚑ ${segment.hidden ? "Hidden" : "Flagged"}: ${reason}`),
+    el(
+      "button",
+      {
+        type: "button",
+        class: "button secondary",
+        dataset: { action: segment.hidden ? "restore" : "hide" },
+        "aria-label": `${action} segment at ${clock(segment.start)}`,
+      },
+      action,
+    ),
+  );
+}
+
+function segmentNode(segment, position, words, counter) {
+  const text = el("span", { class: "seg-text" });
+  const list = segmentWords(segment);
+  list.forEach((word, i) => {
+    if (i > 0) text.append(" ");
+    const span = el("span", { class: "w", dataset: { w: counter.next } }, word.text ?? "");
+    if (Number.isFinite(word.score) && word.score < LOW_SCORE) span.classList.add("is-low");
+    text.append(span);
+    words[counter.next] = span;
+    counter.next += 1;
+  });
+  const node = el("span", { class: "seg", tabindex: "-1", dataset: { seg: position, id: segment.id } }, text);
+  if (segment.flags?.length) node.classList.add("is-flagged");
+  if (segment.hidden) node.classList.add("is-hidden");
+  return node;
+}
+
+/**
+ * Build the whole transcript. Returns {fragment, words, segs}: `words[flat]` is the span of each
+ * word (flat numbering as buildWordIndex), `segs[i]` the element of segment i.
+ */
+export function renderTranscript(result, colors) {
+  const fragment = document.createDocumentFragment();
+  const words = [];
+  const segs = [];
+  const counter = { next: 0 };
+  const positions = new Map(result.segments.map((segment, i) => [segment, i]));
+  for (const turn of groupTurns(result.segments)) {
+    const head = el("div", { class: "turn-head" });
+    if (turn.speaker) head.append(pill(result, turn.speaker, colors.get(turn.speaker) ?? 0));
+    head.append(el("button", { type: "button", class: "ts", dataset: { t: turn.start } }, clock(turn.start)));
+    const body = el("div", { class: "turn-body" });
+    for (const segment of turn.segments) {
+      const position = positions.get(segment);
+      const node = segmentNode(segment, position, words, counter);
+      if (segment.flags?.length) node.append(flagNote(segment, result.flag_reasons));
+      segs[position] = node;
+      body.append(node);
+    }
+    const turnNode = el("div", { class: "turn", dataset: { speaker: turn.speaker ?? "" } }, head, body);
+    if (turn.speaker) turnNode.classList.add(`spk-${colors.get(turn.speaker) ?? 0}`);
+    fragment.append(turnNode);
+  }
+  if (segs.length) segs[0].tabIndex = 0;
+  return { fragment, words, segs };
+}
+
+/** A cheap fingerprint of everything but speaker names, to tell a rename from a structural edit. */
+export function structureKey(result) {
+  return result.segments
+    .map((s) => `${s.id}|${s.speaker}|${s.hidden ? 1 : 0}|${(s.flags ?? []).join(",")}|${s.text}|${s.words?.length ?? 0}`)
+    .join("\n");
+}
