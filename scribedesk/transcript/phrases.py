@@ -1,0 +1,147 @@
+"""Known Whisper hallucination strings and the patterns built from them, as plain data.
+
+Sources (copied from the project's hallucination_phrases.tsv; keep both in step):
+- Vexa-ai/vexa `hallucinations/ru.txt` (Apache-2.0) and Vexa issue 617;
+- DSP-AGH/ICASSP2025_Whisper_Hallucination "Bag of Hallucinations" BoH.csv (MIT), with counts;
+- openai/whisper discussion 928; SYSTRAN/faster-whisper issues 621 and 949;
+- whisper.cpp PR 3762; OpenWhispr issue 1458; uttertype issue 4.
+
+Credit lines are matched by pattern, not by surname: the names differ between model versions.
+Outros and sound tags are also everyday words, so cleanup.py only uses them with another signal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# (language, kind, phrase, source) — the sourced list, verbatim.
+KNOWN_PHRASES: tuple[tuple[str, str, str, str], ...] = (
+    ("ru", "credit", "Субтитры сделал DimaTorzok", "Vexa-ai/vexa hallucinations/ru.txt (Apache-2.0)"),
+    ("ru", "credit", "Субтитры создавал DimaTorzok", "Vexa-ai/vexa hallucinations/ru.txt"),
+    ("ru", "credit", "Субтитры подогнал «Симон»", "Vexa-ai/vexa hallucinations/ru.txt"),
+    ("ru", "credit", "Спасибо за субтитры Алексею Дубровскому!", "Vexa-ai/vexa hallucinations/ru.txt"),
+    ("ru", "credit", "Редактор субтитров А.Синецкая Корректор А.Егорова", "openai/whisper discussion 928"),
+    ("ru", "outro", "Продолжение следует...", "Vexa-ai/vexa ru.txt; OpenWhispr issue 1458"),
+    ("ru", "outro", "Спасибо за просмотр", "Vexa-ai/vexa hallucinations/ru.txt (older revision)"),
+    ("ru", "outro", "Спасибо.", "Vexa-ai/vexa hallucinations/ru.txt (also a very common real word)"),
+    ("ru", "sound-tag", "ДИНАМИЧНАЯ МУЗЫКА", "Vexa-ai/vexa hallucinations/ru.txt"),
+    ("ru", "sound-tag", "[музыка]", "whisper.cpp PR 3762 (digital silence with -l ru)"),
+    ("en", "outro", "Thanks for watching!", "BoH.csv, 12525 occurrences in noise"),
+    ("en", "outro", "Thank you for watching.", "BoH.csv, 3131"),
+    ("en", "credit", "Subtitles by the Amara.org community", "BoH.csv, 560"),
+    ("en", "noise", "I'm not sure what I'm doing here.", "BoH.csv, 658"),
+    ("en", "credit", "BF-Watch TV 2021", "BoH.csv, 345"),
+    ("en", "credit", "Transcript Emily Beynon", "BoH.csv, 66"),
+    ("en", "credit", "Closed captioning provided by the Imperial News Network", "BoH.csv, 37"),
+    ("en", "credit", "Subtitles by SteamTeamExtra", "BoH.csv, 33"),
+    ("en", "noise", "The train is now moving towards the central station.", "BoH.csv, 53"),
+    ("en", "boilerplate", "For more information, visit www.FEMA.gov", "uttertype issue 4"),
+    ("de", "credit", "Untertitel im Auftrag des ZDF, 2020", "SYSTRAN/faster-whisper issue 949"),
+    ("it", "credit", "Sottotitoli creati dalla comunità Amara.org", "SYSTRAN/faster-whisper issue 621"),
+    ("nl", "credit", "Ondertitels ingediend door de Amara.org gemeenschap", "public issue report"),
+    ("ja", "outro", "ご視聴ありがとうございました", "Vexa-ai/vexa issue 617"),
+    ("ko", "outro", "시청해주셔서 감사합니다!", "public issue report"),
+    ("tr", "outro", "Abone olmayı unutmayın", "Vexa-ai/vexa issue 617"),
+)
+
+
+def normalize_text(text: str) -> str:
+    """Casefold, ё -> е, punctuation to spaces, collapse whitespace: the form patterns match against."""
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
+    kept = "".join(c if (c.isalnum() or c.isspace()) else " " for c in folded)
+    return " ".join(kept.split())
+
+
+# Credit lines: a match alone is enough (nobody says these in an interview). Matched against the
+# normalized text, anywhere in the segment.
+CREDIT_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        r"^субтитр\w* (сделал|создавал|создал|подогнал|делал|подготовил|перевел|редактировал)",
+        r"\bспасибо за субтитры\b",
+        r"\bредактор субтитров\b",
+        r"^корректор [а-я] [а-я]+$",  # "Корректор А.Егорова" on its own (fragment of the line above)
+        r"\bamara org\b",
+        r"^subtitles? (by|created by|provided by)\b",
+        r"^closed captions?(ing)? (provided )?by\b",
+        r"^captions? by\b",
+        r"^transcript(ion)? (by )?emily beynon$",
+        r"^bf watch tv\b",
+        r"^untertitel (im auftrag|von|der)\b",
+        r"^sottotitoli (creati|a cura)\b",
+        r"^ondertitel(s|ing) (ingediend|door)\b",
+    )
+)
+
+# Outros and stock sentences: real speech far more often than not; they need a second signal.
+# Matched against the whole normalized segment text.
+OUTRO_TEXTS: frozenset[str] = frozenset(
+    normalize_text(t)
+    for t in (
+        "Спасибо.",
+        "Спасибо большое.",
+        "Спасибо за просмотр",
+        "Спасибо за внимание",
+        "Продолжение следует...",
+        "Подписывайтесь на канал",
+        "До новых встреч",
+        "Thank you.",
+        "Thank you very much.",
+        "Thank you so much.",
+        "Thanks.",
+        "Thanks for watching!",
+        "Thank you for watching.",
+        "Please subscribe.",
+        "See you next time.",
+        "Bye.",
+        "ご視聴ありがとうございました",
+        "시청해주셔서 감사합니다!",
+        "Abone olmayı unutmayın",
+        "Vielen Dank.",
+        "Danke fürs Zuschauen.",
+    )
+)
+STOCK_TEXTS: frozenset[str] = frozenset(
+    normalize_text(t)
+    for t in (
+        "I'm not sure what I'm doing here.",
+        "The train is now moving towards the central station.",
+    )
+)
+
+# Sound tags: a whole segment in brackets or music notes, or a spelled-out music/applause caption.
+_SOUND_WORDS = r"(\w+ )?(музыка|аплодисменты|смех|music|applause|laughter|musik)"
+SOUND_TAG_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^\s*[\[(*♪♫].*[\])*♪♫]\s*$"),
+    re.compile(r"^\s*[♪♫]+\s*$"),
+)
+SOUND_TAG_TEXT = re.compile(rf"^{_SOUND_WORDS}$")
+
+URL_PATTERN = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
+BOILERPLATE_PATTERN = re.compile(r"\b(for more information|visit|подписывайтесь|посетите|subscribe)\b")
+
+
+def is_credit_line(text: str) -> bool:
+    norm = normalize_text(text)
+    return any(p.search(norm) for p in CREDIT_PATTERNS)
+
+
+def is_outro(text: str) -> bool:
+    return normalize_text(text) in OUTRO_TEXTS
+
+
+def is_stock_phrase(text: str) -> bool:
+    return normalize_text(text) in STOCK_TEXTS
+
+
+def is_sound_tag(text: str) -> bool:
+    stripped = text.strip()
+    if any(p.match(stripped) for p in SOUND_TAG_PATTERNS):
+        return True
+    # Spelled-out captions come in capitals ("ДИНАМИЧНАЯ МУЗЫКА"); a plain "Музыка." can be an answer.
+    return stripped.isupper() and bool(SOUND_TAG_TEXT.match(normalize_text(stripped)))
+
+
+def is_url_boilerplate(text: str) -> bool:
+    return bool(URL_PATTERN.search(text)) and bool(BOILERPLATE_PATTERN.search(normalize_text(text)))
