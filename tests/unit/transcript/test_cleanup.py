@@ -176,3 +176,18 @@ def test_credit_pattern(text: str, credit: bool) -> None:
 def test_phrase_helpers() -> None:
     assert is_outro("Спасибо.") and is_outro("thanks for watching") and not is_outro("Спасибо, Анна.")
     assert is_sound_tag("[Music]") and is_sound_tag("ДИНАМИЧНАЯ МУЗЫКА") and not is_sound_tag("Музыка.")
+
+
+def test_every_sourced_phrase_is_recognised_by_its_kind() -> None:
+    """The sourced list (hallucination_phrases.tsv, copied into phrases.py) is covered by the patterns."""
+    from scribedesk.transcript.phrases import KNOWN_PHRASES, is_stock_phrase, is_url_boilerplate
+
+    check = {
+        "credit": is_credit_line,
+        "outro": is_outro,
+        "sound-tag": is_sound_tag,
+        "noise": is_stock_phrase,
+        "boilerplate": is_url_boilerplate,
+    }
+    missed = [phrase for _, kind, phrase, _ in KNOWN_PHRASES if not check[kind](phrase)]
+    assert missed == []
