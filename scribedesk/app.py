@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -15,20 +15,13 @@ from scribedesk.api import events, jobs, meta, results
 from scribedesk.api.deps import install_error_handlers
 from scribedesk.api.security import SecurityMiddleware
 from scribedesk.config import Settings
-from scribedesk.engines.base import Engine
-from scribedesk.engines.factory import build_engine
-from scribedesk.jobs.events import EventBus
-from scribedesk.jobs.files import JobFiles
-from scribedesk.jobs.runner import Runner
-from scribedesk.jobs.service import JobService
-from scribedesk.jobs.store import JobStore
-from scribedesk.storage import ObjectStorage
+from scribedesk.wiring import EngineFactory, running_service
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 log = logging.getLogger("scribedesk")
 
 
-def create_app(settings: Settings, engine_factory: Callable[[str], Engine] | None = None) -> FastAPI:
+def create_app(settings: Settings, engine_factory: EngineFactory | None = None) -> FastAPI:
     """Build the app; `engine_factory` lets tests put their own engine behind the runner."""
     if not settings.binds_loopback and not settings.access_token:
         raise ValueError(
@@ -38,21 +31,9 @@ def create_app(settings: Settings, engine_factory: Callable[[str], Engine] | Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        settings.upload_dir.mkdir(parents=True, exist_ok=True)
-        settings.results_dir.mkdir(parents=True, exist_ok=True)
-        store = JobStore(settings.results_dir / "jobs.sqlite3")
-        files = JobFiles(settings.upload_dir, settings.results_dir)
-        storage = ObjectStorage(settings) if settings.storage_configured else None
-        factory = engine_factory or (lambda name: build_engine(name, settings))
-        runner = Runner(settings, store, files, EventBus(), storage, factory)
-        app.state.service = JobService(settings, store, files, runner)
-        await runner.start()
-        try:
+        async with running_service(settings, engine_factory) as service:
+            app.state.service = service
             yield
-        finally:
-            runner.bus.close()
-            await runner.stop()
-            store.close()
 
     app = FastAPI(title="Scribedesk", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings

@@ -16,11 +16,19 @@ SAVED_FORMATS = ("json", "md", "docx")
 """Formats written next to transcript.json for people who look in the results folder."""
 
 
-def build_transcript(job: Job, raw: object) -> Transcript:
-    """Normalize and flag; raises NormalizeError (a ValueError) on output nobody can read."""
-    source = {"engine": job.engine or "", "model": str(job.options.get("model") or "")}
+def build_transcript(
+    job: Job, raw: object, *, hide_flagged: bool = True, model: str | None = None
+) -> Transcript:
+    """Normalize and flag; raises NormalizeError (a ValueError) on output nobody can read.
+
+    With hide_flagged off (HIDE_FLAGGED=false) segments keep their flags but stay visible.
+    """
+    source = {"engine": job.engine or "", "model": model or str(job.options.get("model") or "")}
     t = normalize(raw, language=job.options.get("language"), duration=job.duration, source=source)
-    return flag_hallucinations(t, audio_duration=job.duration)
+    t = flag_hallucinations(t, audio_duration=job.duration)
+    if not hide_flagged:
+        t = t.model_copy(update={"segments": [s.model_copy(update={"hidden": False}) for s in t.segments]})
+    return t
 
 
 def export_meta(job: Job, t: Transcript) -> ExportMeta:

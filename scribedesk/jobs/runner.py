@@ -14,6 +14,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from scribedesk.config import Settings
@@ -319,7 +320,10 @@ class Runner:
             self.fail(job, "The worker's output was not saved; retry to run the transcription again.")
             return
         try:
-            transcript = outputs.build_transcript(job, raw)
+            model = Path(self.settings.local_model).name if job.engine == "local" else None
+            transcript = await asyncio.to_thread(
+                outputs.build_transcript, job, raw, hide_flagged=self.settings.hide_flagged, model=model
+            )
         except ValueError as e:
             self.fail(
                 job,
