@@ -22,6 +22,7 @@ from typing import Any
 
 from scribedesk import __version__
 from scribedesk.exports import EXPORTERS, ExportMeta, ExportOptions, render
+from scribedesk.transcript.cleanup import flag_hallucinations
 from scribedesk.transcript.edits import EditError, rename_speakers
 from scribedesk.transcript.model import Transcript
 from scribedesk.transcript.normalize import NormalizeError, normalize
@@ -96,6 +97,7 @@ def prepare(raw: Any, *, language: str | None, duration: float | None, names: di
         raise CliError(f"not a transcript: {e}") from None
     if language:
         t = t.model_copy(update={"language": language})
+    t = flag_hallucinations(t, audio_duration=duration)
     if not names:
         return t
     unknown = sorted(set(names) - set(t.speakers))

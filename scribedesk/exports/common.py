@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from scribedesk.exports.registry import ExportMeta, ExportOptions
+from scribedesk.transcript.cleanup import flag_reason
 from scribedesk.transcript.model import Segment, Transcript
 from scribedesk.transcript.turns import Turn, format_timestamp, group_turns
 
@@ -51,16 +52,11 @@ def title_of(meta: ExportMeta) -> str:
     return one_line(meta.filename) or "Transcript"
 
 
-def flag_reason(flag: str) -> str:
-    """ "hallucination:credit-line" -> "credit line" (what a reader sees next to a flagged passage)."""
-    reason = flag.split(":", 1)[-1]
-    return reason.replace("-", " ").replace("_", " ").strip() or flag
-
-
 def hidden_reason(seg: Segment) -> str:
     """Why a hidden segment was hidden, for the include_flagged marking."""
     if seg.flags:
-        return ", ".join(dict.fromkeys(flag_reason(f) for f in seg.flags))
+        # The same words the review desk shows next to a flagged segment.
+        return "; ".join(dict.fromkeys(flag_reason(f) for f in seg.flags))
     return "hidden by reviewer"
 
 

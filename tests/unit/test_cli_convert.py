@@ -65,6 +65,13 @@ def test_markdown_to_stdout_with_renamed_speakers(raw: Path, capsys: pytest.Capt
     assert "**Инженер Петров** [00:00:04]\nЯ работаю инженером \\<b\\>уже\\</b\\> пять лет." in out
 
 
+def test_credit_line_is_flagged_like_on_the_server(raw: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "convert", str(raw), "-f", "txt")
+    assert code == 0 and CREDIT not in out
+    code, out, _ = run(capsys, "convert", str(raw), "-f", "txt", "--include-flagged")
+    assert code == 0 and "[flagged (" in out and CREDIT in out
+
+
 def test_txt_options(raw: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "convert", str(raw), "-f", "txt", "--no-timestamps", "--no-speakers")
     assert code == 0

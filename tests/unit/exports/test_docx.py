@@ -13,8 +13,11 @@ from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 
 from scribedesk.exports import ExportMeta, ExportOptions, render
+from scribedesk.transcript.cleanup import flag_reason
 from scribedesk.transcript.model import Transcript
 from tests.unit.exports.conftest import CREDIT, XSS
+
+REASON = flag_reason("hallucination:credit-line")
 
 
 def build(t: Transcript, meta: ExportMeta, **opts: bool) -> DocumentObject:
@@ -93,7 +96,7 @@ def test_docx_flagged_segments_are_struck_through_when_included(
     runs = [r for p in doc.paragraphs for r in p.runs]
     struck = [r for r in runs if r.text.strip() == CREDIT]
     assert len(struck) == 1 and struck[0].font.strike
-    assert any(r.text == " [flagged: credit line]" for r in runs)
+    assert any(r.text == f" [flagged: {REASON}]" for r in runs)
 
 
 def test_docx_renamed_speaker_is_used(interview: Transcript, meta: ExportMeta) -> None:

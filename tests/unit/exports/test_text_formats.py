@@ -6,8 +6,11 @@ import pytest
 from markdown_it import MarkdownIt
 
 from scribedesk.exports import ExportMeta, ExportOptions, render
+from scribedesk.transcript.cleanup import flag_reason
 from scribedesk.transcript.model import Segment, Transcript
 from tests.unit.exports.conftest import CREDIT, XSS
+
+REASON = flag_reason("hallucination:credit-line")
 
 
 def md(t: Transcript, meta: ExportMeta, **opts: bool) -> str:
@@ -72,7 +75,7 @@ def test_markdown_options(interview: Transcript, meta: ExportMeta) -> None:
 def test_markdown_hidden_segments_only_with_include_flagged(interview: Transcript, meta: ExportMeta) -> None:
     assert "DimaTorzok" not in md(interview, meta)
     flagged = md(interview, meta, include_flagged=True)
-    assert f"~~{CREDIT}~~ *(flagged: credit line)*" in flagged
+    assert f"~~{CREDIT}~~ *(flagged: {REASON})*" in flagged
     assert f"<s>{CREDIT}</s>" in to_html(flagged)
 
 
@@ -100,4 +103,4 @@ def test_text_export_options(interview: Transcript, meta: ExportMeta) -> None:
     assert txt(interview, meta, timestamps=False, speakers=False).split("\n\n")[1].startswith("Добрый")
     flagged = txt(interview, meta, include_flagged=True)
     # The hidden line joins the turn of its speaker, marked.
-    assert f"[00:01:10] Мария Соколова: Спасибо вам. [flagged (credit line): {CREDIT}]" in flagged
+    assert f"[00:01:10] Мария Соколова: Спасибо вам. [flagged ({REASON}): {CREDIT}]" in flagged
