@@ -8,6 +8,8 @@ import math
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scribedesk.transcript.normalize import NormalizeError, normalize
 
@@ -174,3 +176,32 @@ def test_input_is_not_mutated(whisperx_ru: dict[str, Any]) -> None:
     before = copy.deepcopy(whisperx_ru)
     normalize(whisperx_ru)
     assert whisperx_ru == before
+
+
+_time = st.one_of(st.none(), st.floats(-1, 100, allow_nan=False), st.just("bad"))
+_word = st.fixed_dictionaries(
+    {"word": st.sampled_from([" да", "нет", " 2019", "ok", ""])},
+    optional={"start": _time, "end": _time, "score": _time, "speaker": st.sampled_from(["A", "B", ""])},
+)
+_segment = st.fixed_dictionaries(
+    {"start": st.floats(0, 100), "end": st.floats(0, 100), "text": st.sampled_from([" Да.", "", " Ну"])},
+    optional={"speaker": st.sampled_from(["A", "B", "C"]), "words": st.lists(_word, max_size=5)},
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(segments=st.lists(_segment, max_size=8))
+def test_any_wellformed_output_gives_a_consistent_transcript(segments: list[dict[str, Any]]) -> None:
+    t = normalize({"segments": segments})
+    assert [s.id for s in t.segments] == list(range(len(t.segments)))
+    assert [s.start for s in t.segments] == sorted(s.start for s in t.segments)
+    used = {s.speaker for s in t.segments} | {w.speaker for s in t.segments for w in s.words}
+    assert used - {None} == set(t.speakers)
+    if t.speakers:
+        assert all(s.speaker is not None for s in t.segments)
+    else:
+        assert t.source["diarization"] == "none"
+    for s in t.segments:
+        assert s.text and s.end >= s.start >= 0
+        for w in s.words:
+            assert w.text and (w.start is None or w.start >= 0)
