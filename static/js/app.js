@@ -272,7 +272,7 @@ function mount(config) {
   ui.jobList = mountJobList({ list: $("job-list"), empty: $("jobs-empty") });
   ui.options = mountOptions($("options"), config);
   ui.jobView = mountJobView({
-    title: $("job-title"), meta: $("job-meta"), status: $("status-line"), dot: $("status-dot"),
+    title: $("job-title"), meta: $("job-meta"), status: $("status-line"), detail: $("status-detail"), actions: $("actions"), dot: $("status-dot"),
     elapsed: $("elapsed"), progress: $("progress"), bar: $("progress-bar"), error: $("job-error"),
     errorText: $("job-error-text"), note: $("job-note"), start: $("start-button"),
     cancel: $("cancel-button"), retry: $("retry-button"), remove: $("delete-job"), hint: $("start-hint"),

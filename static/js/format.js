@@ -54,8 +54,9 @@ export function elapsedText(fromIso, toMs) {
 const pct = (progress) => `${Math.max(0, Math.min(100, Math.round(progress ?? 0)))}%`;
 
 /**
- * The status line in words for a job. `job.local` describes the browser's own upload (before the
- * server has a job row); otherwise the server's `step` text wins while it has one.
+ * The status line in words for a job, the same words whatever engine runs it. `job.local`
+ * describes the browser's own upload (before the server has a job row). The server's own `step`
+ * text (e.g. "Waiting for a RunPod worker…") is shown under it by statusDetail.
  */
 export function statusLabel(job) {
   if (!job) return "";
@@ -65,17 +66,16 @@ export function statusLabel(job) {
   const local = job.engine === "local";
   switch (job.status) {
     case "uploading":
-      return job.step || `Uploading to cloud… ${pct(job.progress)}`;
+      return `Uploading to cloud… ${pct(job.progress)}`;
     case "uploaded":
       return "Ready to transcribe";
     case "queued":
-      return job.step || (local ? "Queued…" : "Queued (waiting for GPU)…");
+      return local ? "Queued…" : "Queued (waiting for GPU)…";
     case "transcribing":
-      if (job.step) return job.step;
       if (local) return job.progress > 0 ? `Transcribing locally… ${pct(job.progress)}` : "Transcribing locally…";
-      return "Transcribing on cloud GPU…";
+      return job.progress > 0 ? `Transcribing on cloud GPU… ${pct(job.progress)}` : "Transcribing on cloud GPU…";
     case "processing":
-      return job.step || "Processing results…";
+      return "Processing results…";
     case "completed":
       return "Done ✓";
     case "failed":
@@ -85,6 +85,16 @@ export function statusLabel(job) {
     default:
       return job.step || "";
   }
+}
+
+/** The server's step text when it adds something to the status line, else "". */
+export function statusDetail(job) {
+  if (!job || job.local || !job.step) return "";
+  if (["completed", "failed", "cancelled", "uploaded"].includes(job.status)) return "";
+  const step = job.step.trim();
+  const label = statusLabel(job);
+  const bare = (text) => text.replace(/[…%\d\s.]+$/u, "").toLowerCase();
+  return bare(step) === bare(label) ? "" : step;
 }
 
 /** A short badge word for the job list. */

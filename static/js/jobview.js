@@ -4,7 +4,7 @@
 
 import { emit } from "./bus.js";
 import { setText, show } from "./dom.js";
-import { bytesText, durationText, elapsedText, isActive, progressValue, statusLabel, statusTone } from "./format.js";
+import { bytesText, durationText, elapsedText, isActive, progressValue, statusDetail, statusLabel, statusTone } from "./format.js";
 
 const ENGINE_NAMES = { runpod: "RunPod cloud GPU", worker: "GPU worker", local: "this computer" };
 
@@ -46,6 +46,8 @@ export function mountJobView(refs) {
     setText(refs.title, job.filename);
     setText(refs.meta, metaText(job));
     setText(refs.status, statusLabel(job));
+    setText(refs.detail, statusDetail(job));
+    show(refs.detail, Boolean(statusDetail(job)));
     refs.dot.className = `status-dot tone-${statusTone(job)}`;
     setText(refs.elapsed, elapsedFor(job, now));
 
@@ -69,6 +71,7 @@ export function mountJobView(refs) {
     refs.start.disabled = !job.can_start;
     show(refs.cancel, Boolean(job.can_cancel));
     show(refs.retry, Boolean(job.can_retry) || job.local === "error");
+    show(refs.actions, [refs.start, refs.cancel, refs.retry].some((b) => !b.hidden));
     setText(refs.hint, notStarted ? startHint(job) : "");
     refs.lockOptions(!notStarted || job.local === "error");
     refs.remove.disabled = Boolean(job.local && job.local !== "error");

@@ -10,6 +10,7 @@ import {
   elapsedText,
   progressValue,
   rateText,
+  statusDetail,
   statusLabel,
   statusTone,
 } from "../../static/js/format.js";
@@ -58,8 +59,13 @@ test("statusLabel follows the job through its life", () => {
   assert.equal(statusLabel({ status: "failed", error: "boom" }), "Failed");
 });
 
-test("the server's step text wins while the job runs", () => {
-  assert.equal(statusLabel({ status: "transcribing", step: "Loading model…" }), "Loading model…");
+test("the status line keeps its words; the server's step shows as a detail when it adds something", () => {
+  const queued = { status: "queued", engine: "runpod", step: "Waiting for a RunPod worker (cold start)" };
+  assert.equal(statusLabel(queued), "Queued (waiting for GPU)…");
+  assert.equal(statusDetail(queued), "Waiting for a RunPod worker (cold start)");
+  assert.equal(statusDetail({ status: "uploading", progress: 42, step: "Uploading to cloud… 42%" }), "");
+  assert.equal(statusDetail({ status: "completed", step: "Done" }), "");
+  assert.equal(statusDetail({ local: "sending", step: "x" }), "");
 });
 
 test("badges, tones and progress", () => {

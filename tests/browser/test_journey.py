@@ -1,0 +1,203 @@
+"""The whole review-desk journey in Chromium: drop a file, start, watch it finish, review, rename,
+download; plus failure with Retry, hostile names shown as text, reload persistence and deletion."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Desk, Watch, copy_as, open_desk, screenshot
+from tests.support.fake_runpod import Ending
+from tests.support.whisperx_output import whisperx_output
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def record_statuses(page: Page) -> None:
+    """Keep every text the status line shows (the fake moves fast; a poll could miss some)."""
+    page.evaluate(
+        """() => {
+        const line = document.getElementById("status-line");
+        window.__seen = [line.textContent];
+        new MutationObserver(() => window.__seen.push(line.textContent))
+          .observe(line, {childList: true, characterData: true, subtree: true});
+      }"""
+    )
+
+
+def drop_and_transcribe(page: Page, wav: Path) -> str:
+    """Choose the file, wait until Start unlocks, start, wait for Done; returns the job id."""
+    page.get_by_label("Audio file").set_input_files(str(wav))
+    start = page.get_by_role("button", name="Start transcription")
+    expect(start).to_be_enabled()
+    record_statuses(page)
+    start.click()
+    expect(page.get_by_role("status").filter(has_text="Done ✓")).to_be_visible()
+    expect(page.locator(".turn").first).to_be_visible()
+    match = re.search(r"#job=([a-z0-9]{12})$", page.url)
+    assert match, page.url
+    return match.group(1)
+
+
+def audio_time(page: Page) -> float:
+    return float(page.evaluate("document.getElementById('audio').currentTime"))
+
+
+def test_drop_start_review_rename_download(
+    page: Page, desk: Desk, interview_wav: Path, tmp_path: Path
+) -> None:
+    open_desk(page, desk.url)
+    page.get_by_label("Audio file").set_input_files(str(interview_wav))
+
+    # The player works at once, from the local file, before anything is transcribed.
+    expect(page.get_by_role("button", name="Play")).to_be_visible()
+    assert page.evaluate("document.getElementById('audio').src").startswith("blob:")
+    expect(page.get_by_role("heading", name="Interview 1.wav")).to_be_visible()
+
+    # Options reach the worker.
+    page.get_by_label("Language").select_option(label="English")
+    page.get_by_label("Vocabulary").fill("Okonkwo, Scribedesk")
+    page.get_by_label("Max speakers").fill("2")
+    start = page.get_by_role("button", name="Start transcription")
+    expect(start).to_be_enabled()
+    record_statuses(page)
+    start.click()
+    expect(page.get_by_role("status").filter(has_text="Done ✓")).to_be_visible()
+    seen = page.evaluate("window.__seen")
+    assert any("Transcribing on cloud GPU" in text for text in seen), seen
+    sent = desk.fake.submissions[-1]["input"]
+    assert sent["language"] == "en"
+    assert sent["initial_prompt"] == "Okonkwo, Scribedesk"
+    assert sent["max_speakers"] == 2
+
+    # Review: turns with pills and timestamps; a timestamp seeks and plays.
+    expect(page.get_by_text("Of course, happy to help.")).to_be_visible()
+    page.get_by_role("button", name="00:04").click()
+    page.wait_for_function("document.getElementById('audio').currentTime >= 4.4")
+    page.wait_for_selector(".w.is-current")
+    page.get_by_role("button", name="Pause").click()
+
+    # Clicking a word seeks there.
+    page.get_by_text("hardest", exact=True).click()
+    page.wait_for_function("Math.abs(document.getElementById('audio').currentTime - 24) < 1.5")
+
+    # Rename a speaker: every pill, the legend and the saved result follow.
+    pills_before = page.get_by_role("button", name="Rename SPEAKER_00").count()
+    assert pills_before >= 2
+    page.get_by_role("button", name="Rename SPEAKER_00").first.click()
+    page.get_by_role("textbox", name="Speaker name").fill("Interviewer")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("button", name="Rename Interviewer")).to_have_count(pills_before)
+    expect(page.get_by_role("button", name="Rename SPEAKER_00")).to_have_count(0)
+    expect(page.get_by_role("list", name="Speakers")).to_contain_text("Interviewer")
+    job_id = re.search(r"#job=([a-z0-9]{12})$", page.url).group(1)  # type: ignore[union-attr]
+    assert desk.panel.client.get(f"/api/results/{job_id}").json()["speakers"]["SPEAKER_00"] == "Interviewer"
+
+    # Downloads carry the new name.
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download DOCX").click()
+    path = tmp_path / "out.docx"
+    info.value.save_as(path)
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "Interviewer" in text
+    assert "SPEAKER_00" not in text
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download Markdown").click()
+    markdown = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "Interviewer" in markdown
+
+    screenshot(page, "desk-light.png")
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_timeout(400)  # let the colour transitions finish
+    screenshot(page, "desk-dark.png")
+
+
+def test_every_offered_format_has_a_button(page: Page, desk: Desk) -> None:
+    open_desk(page, desk.url)
+    formats = desk.panel.client.get("/api/config").json()["export_formats"]
+    page.evaluate("document.getElementById('review').hidden = false")
+    buttons = page.locator("#download-buttons button")
+    expect(buttons).to_have_count(len(formats))
+
+
+def test_reload_lists_the_job_and_plays_from_the_server(page: Page, desk: Desk, interview_wav: Path) -> None:
+    open_desk(page, desk.url)
+    job_id = drop_and_transcribe(page, interview_wav)
+    page.get_by_role("button", name="Rename SPEAKER_01").first.click()
+    page.get_by_role("textbox", name="Speaker name").fill("Guest")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("button", name="Rename Guest").first).to_be_visible()
+
+    page.goto(desk.url)  # a fresh load, no hash: the job is in the list
+    page.wait_for_selector("html[data-ready]")
+    page.get_by_role("button", name=re.compile("Interview 1.wav")).click()
+    expect(page.get_by_role("button", name="Rename Guest").first).to_be_visible()
+    assert page.evaluate("document.getElementById('audio').src").endswith(f"/api/jobs/{job_id}/audio")
+    page.get_by_role("button", name="00:25").click()  # a seek far into the file needs Range
+    page.wait_for_function("document.getElementById('audio').currentTime >= 25")
+
+
+def test_failure_shows_the_servers_message_and_retry_finishes(
+    page: Page, desk: Desk, interview_wav: Path
+) -> None:
+    desk.fake.end_next(Ending("FAILED", error="CUDA out of memory while loading large-v2"))
+    open_desk(page, desk.url)
+    page.get_by_label("Audio file").set_input_files(str(interview_wav))
+    start = page.get_by_role("button", name="Start transcription")
+    expect(start).to_be_enabled()
+    start.click()
+    alert = page.locator("#job-error")
+    expect(alert).to_be_visible()
+    job_id = re.search(r"#job=([a-z0-9]{12})$", page.url).group(1)  # type: ignore[union-attr]
+    error = desk.panel.client.get(f"/api/jobs/{job_id}").json()["error"]
+    assert "out of memory" in error
+    expect(alert).to_have_text(error)
+    expect(page.get_by_role("status").filter(has_text="Failed")).to_be_visible()
+
+    page.get_by_role("button", name="Retry").click()
+    expect(page.get_by_role("status").filter(has_text="Done ✓")).to_be_visible()
+    expect(alert).to_be_hidden()
+    expect(page.locator(".turn").first).to_be_visible()
+
+
+def test_hostile_file_name_and_transcript_show_as_text(
+    page: Page, desk: Desk, watch: Watch, interview_wav: Path, tmp_path: Path
+) -> None:
+    output = whisperx_output("en")
+    first = output["segments"][0]
+    first["text"] = f" Look: {HOSTILE} here"
+    first["words"] = [
+        {"word": "Look:", "start": 0.5, "end": 0.8, "score": 0.9, "speaker": "SPEAKER_00"},
+        {"word": HOSTILE, "start": 0.9, "end": 1.4, "score": 0.9, "speaker": "SPEAKER_00"},
+        {"word": "here", "start": 1.5, "end": 1.8, "score": 0.9, "speaker": "SPEAKER_00"},
+    ]
+    desk.fake.next_result = output
+    wav = copy_as(interview_wav, tmp_path / f"{HOSTILE}.wav")
+    open_desk(page, desk.url)
+    drop_and_transcribe(page, wav)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{HOSTILE}.wav")
+    expect(page.locator("#job-list")).to_contain_text(f"{HOSTILE}.wav")
+    expect(page.locator("#transcript")).to_contain_text(HOSTILE)
+    assert page.locator("img").count() == 0
+    assert watch.dialogs == []
+
+
+def test_delete_asks_first(page: Page, desk: Desk, interview_wav: Path) -> None:
+    open_desk(page, desk.url)
+    job_id = drop_and_transcribe(page, interview_wav)
+    page.get_by_role("button", name="Delete job").click()
+    page.get_by_role("button", name="Keep it").click()
+    expect(page.get_by_role("heading", name="Interview 1.wav")).to_be_visible()
+
+    page.get_by_role("button", name="Delete job").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(page.locator("#job-list li")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Drop an interview to begin")).to_be_visible()
+    assert desk.panel.client.get(f"/api/jobs/{job_id}").status_code == 404
