@@ -80,6 +80,7 @@ async function loadResult(key) {
     if (resultLoading !== loading || selected !== key) return;
     timings.fetched = performance.now() - t0;
     applyResult(data);
+    timings.applied = performance.now() - t0;
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     timings.rendered = performance.now() - t0;
   } catch (error) {
@@ -341,7 +342,7 @@ async function boot() {
   connect();
   if (new URLSearchParams(location.search).has("testhook")) {
     // Only when asked (bench/ui_render.py): timings of the last transcript load and the view.
-    window.__scribedesk = { timings, transcript: ui.transcript, select, emit };
+    window.__scribedesk = { timings, transcript: ui.transcript, select, emit, loadResult };
   }
   document.documentElement.dataset.ready = "1";
 }

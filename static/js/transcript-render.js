@@ -4,7 +4,7 @@
 
 import { el } from "./dom.js";
 import { clock } from "./format.js";
-import { displayName, flagReason, groupTurns, pillLabel, segmentWords } from "./transcript-model.js";
+import { displayName, flagReason, pillLabel, segmentWords } from "./transcript-model.js";
 
 const LOW_SCORE = 0.5;
 
@@ -42,16 +42,14 @@ function flagNote(segment, reasons) {
   );
 }
 
-function segmentNode(segment, position, words, counter) {
+function segmentNode(segment, position, flat, words) {
   const text = el("span", { class: "seg-text" });
-  const list = segmentWords(segment);
-  list.forEach((word, i) => {
+  segmentWords(segment).forEach((word, i) => {
     if (i > 0) text.append(" ");
-    const span = el("span", { class: "w", dataset: { w: counter.next } }, word.text ?? "");
+    const span = el("span", { class: "w", dataset: { w: flat + i } }, word.text ?? "");
     if (Number.isFinite(word.score) && word.score < LOW_SCORE) span.classList.add("is-low");
     text.append(span);
-    words[counter.next] = span;
-    counter.next += 1;
+    words[flat + i] = span;
   });
   const node = el("span", { class: "seg", tabindex: "-1", dataset: { seg: position, id: segment.id } }, text);
   if (segment.flags?.length) node.classList.add("is-flagged");
@@ -60,33 +58,40 @@ function segmentNode(segment, position, words, counter) {
 }
 
 /**
- * Build the whole transcript. Returns {fragment, words, segs}: `words[flat]` is the span of each
- * word (flat numbering as buildWordIndex), `segs[i]` the element of segment i.
+ * Build the DOM of turns[from..to] (inclusive) into one fragment. Word spans are stored in
+ * `words[flat]` (flat numbers from `firstOfSegment`, as buildWordIndex) and segment elements in
+ * `segs[position]`.
  */
-export function renderTranscript(result, colors) {
+export function renderTurns(result, colors, turns, from, to, firstOfSegment, words, segs) {
   const fragment = document.createDocumentFragment();
-  const words = [];
-  const segs = [];
-  const counter = { next: 0 };
-  const positions = new Map(result.segments.map((segment, i) => [segment, i]));
-  for (const turn of groupTurns(result.segments)) {
+  for (let t = from; t <= to; t += 1) {
+    const turn = turns[t];
     const head = el("div", { class: "turn-head" });
     if (turn.speaker) head.append(pill(result, turn.speaker, colors.get(turn.speaker) ?? 0));
     head.append(el("button", { type: "button", class: "ts", dataset: { t: turn.start } }, clock(turn.start)));
     const body = el("div", { class: "turn-body" });
-    for (const segment of turn.segments) {
-      const position = positions.get(segment);
-      const node = segmentNode(segment, position, words, counter);
+    turn.segments.forEach((segment, i) => {
+      const position = turn.first + i;
+      const node = segmentNode(segment, position, firstOfSegment[position], words);
       if (segment.flags?.length) node.append(flagNote(segment, result.flag_reasons));
       segs[position] = node;
       body.append(node);
-    }
+    });
     const turnNode = el("div", { class: "turn", dataset: { speaker: turn.speaker ?? "" } }, head, body);
     if (turn.speaker) turnNode.classList.add(`spk-${colors.get(turn.speaker) ?? 0}`);
     fragment.append(turnNode);
   }
-  if (segs.length) segs[0].tabIndex = 0;
-  return { fragment, words, segs };
+  return fragment;
+}
+
+/** A guess of a chunk's height before it is built, so the scrollbar is about right. */
+export function estimateHeight(turns, chunk) {
+  let px = 0;
+  for (let t = chunk.firstTurn; t <= chunk.lastTurn; t += 1) {
+    const chars = turns[t].segments.reduce((n, segment) => n + (segment.text?.length ?? 0) + 1, 0);
+    px += 26 + Math.max(1, Math.ceil(chars / 85)) * 28;
+  }
+  return px;
 }
 
 /** A cheap fingerprint of everything but speaker names, to tell a rename from a structural edit. */

@@ -4,8 +4,24 @@
 
 import { emit, on } from "./bus.js";
 import { el } from "./dom.js";
-import { renderTranscript, structureKey } from "./transcript-render.js";
-import { buildWordIndex, displayName, pillLabel, segmentOfWord, segmentWords, wordAt } from "./transcript-model.js";
+import { estimateHeight, renderTurns, structureKey } from "./transcript-render.js";
+import {
+  buildWordIndex,
+  chunkTurns,
+  displayName,
+  groupTurns,
+  lastAtOrBefore,
+  pillLabel,
+  segmentOfWord,
+  segmentWords,
+  wordAt,
+} from "./transcript-model.js";
+
+// Long transcripts are built in chunks: the one the reader sees first at once, the ones scrolled
+// near by an IntersectionObserver, the rest in idle time. Off-screen chunks skip layout
+// (content-visibility: auto), so a 3-hour interview opens about as fast as its JSON parses.
+const CHUNK_WORDS = 400;
+const idle = window.requestIdleCallback ?? ((fn) => setTimeout(() => fn({ timeRemaining: () => 8 }), 16));
 
 /** Mount on the transcript container; returns the view's API (see the object at the end). */
 export function mountTranscript({ root, follows }) {
@@ -18,12 +34,54 @@ export function mountTranscript({ root, follows }) {
   let lit = -1;
   let lastTime = 0;
   let editing = null;
+  let turns = [];
+  let chunks = [];
+  let chunkNodes = [];
+  let chunkFirst = new Int32Array(0);
+  let built = new Uint8Array(0);
+  let generation = 0;
+  let observer = null;
+
+  function buildChunk(k) {
+    if (k < 0 || k >= chunks.length || built[k]) return;
+    built[k] = 1;
+    const chunk = chunks[k];
+    const fragment = renderTurns(
+      result, colors, turns, chunk.firstTurn, chunk.lastTurn, index.firstOfSegment, words, segs,
+    );
+    chunkNodes[k].append(fragment);
+    chunkNodes[k].style.removeProperty("contain-intrinsic-size");
+    observer?.unobserve(chunkNodes[k]);
+    if (k === 0 && segs[0]) segs[0].tabIndex = 0;
+  }
+
+  /** Make sure the segment at `position` is in the DOM (find, jumps, highlight far ahead). */
+  const ensureSegment = (position) => buildChunk(lastAtOrBefore(chunkFirst, position));
+  const ensureWord = (flat) => ensureSegment(segmentOfWord(index, flat));
+
+  function fillWhenIdle(gen) {
+    let next = 0;
+    const step = (deadline) => {
+      if (gen !== generation) return;
+      // A slice stays short even when the browser offers 50 ms, so a click never waits long.
+      const until = performance.now() + 12;
+      do {
+        while (next < chunks.length && built[next]) next += 1;
+        buildChunk(next);
+      } while (next < chunks.length && deadline.timeRemaining() > 4 && performance.now() < until);
+      if (next < chunks.length) idle(step, { timeout: 250 });
+    };
+    // Let the first chunk paint and answer input before filling the rest.
+    setTimeout(() => idle(step, { timeout: 250 }), 120);
+  }
 
   function light(flat) {
     if (flat === lit) return;
     if (lit >= 0 && words[lit]) words[lit].classList.remove("is-current");
     lit = flat;
-    if (lit < 0 || !words[lit]) return;
+    if (lit < 0) return;
+    if (!words[lit]) ensureWord(lit);
+    if (!words[lit]) return;
     const node = words[lit];
     node.classList.add("is-current");
     if (follows() && !editing) keepInView(node);
@@ -52,14 +110,36 @@ export function mountTranscript({ root, follows }) {
     const scroller = root.closest(".desk");
     const scrollTop = scroller ? scroller.scrollTop : 0;
     cancelEdit();
-    const built = renderTranscript(result, colors);
-    words = built.words;
-    segs = built.segs;
+    generation += 1;
+    observer?.disconnect();
     index = buildWordIndex(result.segments);
+    turns = groupTurns(result.segments);
+    chunks = chunkTurns(turns, CHUNK_WORDS);
+    chunkFirst = Int32Array.from(chunks, (chunk) => chunk.firstSegment);
+    built = new Uint8Array(chunks.length);
+    words = new Array(index.count);
+    segs = new Array(result.segments.length);
     lit = -1;
-    root.replaceChildren(built.fragment);
+    chunkNodes = chunks.map((chunk, k) => {
+      const node = el("div", { class: "chunk", dataset: { chunk: k } });
+      node.style.setProperty("contain-intrinsic-size", `auto ${estimateHeight(turns, chunk)}px`);
+      return node;
+    });
+    root.replaceChildren(...chunkNodes);
+    buildChunk(0);
+    const playing = wordAt(index, lastTime);
+    if (playing >= 0) ensureWord(playing);
     if (scroller) scroller.scrollTop = scrollTop;
-    light(wordAt(index, lastTime));
+    const scrolls = scroller && getComputedStyle(scroller).overflowY !== "visible";
+    observer = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) if (entry.isIntersecting) buildChunk(Number(entry.target.dataset.chunk));
+      },
+      { root: scrolls ? scroller : null, rootMargin: "1200px 0px" },
+    );
+    chunkNodes.forEach((node, k) => built[k] || observer.observe(node));
+    fillWhenIdle(generation);
+    light(playing);
   }
 
   function renameInPlace() {
@@ -152,6 +232,7 @@ export function mountTranscript({ root, follows }) {
   }
 
   function focusSegment(position) {
+    ensureSegment(position);
     const node = segs[position];
     if (!node) return;
     for (const other of segs) if (other && other.tabIndex === 0) other.tabIndex = -1;
@@ -209,6 +290,8 @@ export function mountTranscript({ root, follows }) {
   return {
     update,
     clear() {
+      generation += 1;
+      observer?.disconnect();
       result = null;
       key = "";
       words = [];
@@ -219,6 +302,7 @@ export function mountTranscript({ root, follows }) {
     },
     /** Scroll to segment i, focus it and flash it (Needs review, Find). */
     jumpToSegment(position) {
+      ensureSegment(position);
       const node = segs[position];
       if (!node) return;
       node.scrollIntoView({ block: "center" });
@@ -227,10 +311,16 @@ export function mountTranscript({ root, follows }) {
       void node.offsetWidth; // restart the animation
       node.classList.add("is-jump");
     },
-    wordElement: (flat) => words[flat],
+    wordElement(flat) {
+      if (!words[flat]) ensureWord(flat);
+      return words[flat];
+    },
     wordTime,
     segmentOfWord: (flat) => segmentOfWord(index, flat),
-    segmentElement: (position) => segs[position],
+    segmentElement(position) {
+      ensureSegment(position);
+      return segs[position];
+    },
     get result() {
       return result;
     },

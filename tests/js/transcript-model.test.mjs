@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 
 import {
   buildWordIndex,
+  chunkTurns,
   displayName,
   findMatches,
   flaggedSegments,
@@ -163,4 +164,20 @@ test("stepping through matches wraps around", () => {
   assert.equal(stepMatch(3, 2, 1), 0);
   assert.equal(stepMatch(3, 0, -1), 2);
   assert.equal(stepMatch(0, 0, 1), -1);
+});
+
+test("turns are cut into chunks of about a word budget, never splitting a turn", () => {
+  const turns = groupTurns(segments);
+  assert.deepEqual(turns.map((t) => t.first), [0, 2, 3]);
+  const chunks = chunkTurns(turns, 3);
+  assert.deepEqual(
+    chunks.map((c) => [c.firstTurn, c.lastTurn, c.firstSegment, c.lastSegment, c.words]),
+    [
+      [0, 0, 0, 1, 3],
+      [1, 1, 2, 2, 4],
+      [2, 2, 3, 3, 1],
+    ],
+  );
+  assert.equal(chunkTurns(turns, 1000).length, 1);
+  assert.deepEqual(chunkTurns([], 10), []);
 });
