@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from scribedesk import __version__
+from scribedesk.cli_transcribe import add_serve_command, add_transcribe_command
 from scribedesk.exports import EXPORTERS, ExportMeta, ExportOptions, render
 from scribedesk.transcript.cleanup import flag_hallucinations
 from scribedesk.transcript.edits import EditError, rename_speakers
@@ -157,6 +158,8 @@ def run_convert(args: argparse.Namespace) -> int:
 
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     add_convert_command,
+    add_transcribe_command,
+    add_serve_command,
 )
 
 
