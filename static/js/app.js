@@ -41,6 +41,7 @@ function refresh() {
   ui.jobList.update(store.list(), selected);
   const job = selectedJob();
   show($("empty-state"), !job);
+  setText($("empty-title"), store.jobs.size ? "Choose a job, or drop another recording" : "Drop an interview to begin");
   show($("job-view"), Boolean(job));
   if (!job) {
     ui.player.setSource(null);
@@ -102,9 +103,13 @@ function applyResult(data) {
   refresh();
 }
 
+let noticeTimer = 0;
+/** An edit went wrong: say so in a toast over the transcript (where the user is working). */
 function reviewNotice(message) {
   setText($("review-error"), message);
   show($("review-error"), Boolean(message));
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => show($("review-error"), false), 10_000);
   if (!result) banner(message);
 }
 

@@ -16,7 +16,9 @@ export const SHORTCUTS = [
   ["Enter / Shift + Enter", "Next / previous match (in Find)"],
   ["Ctrl + Z", "Undo the last edit"],
   ["Double-click or Enter", "Edit a segment's text (Enter saves, Esc cancels)"],
-  ["?", "This sheet"],
+  ["Click a speaker", "Rename, reassign this turn, or merge everywhere"],
+  ["Right-click a word", "Split the turn there → new speaker"],
+  ["?", "This sheet (⌘ works for Ctrl on a Mac)"],
 ];
 
 /**

@@ -201,3 +201,37 @@ def test_delete_asks_first(page: Page, desk: Desk, interview_wav: Path) -> None:
     expect(page.locator("#job-list li")).to_have_count(0)
     expect(page.get_by_role("heading", name="Drop an interview to begin")).to_be_visible()
     assert desk.panel.client.get(f"/api/jobs/{job_id}").status_code == 404
+
+
+def test_a_file_that_is_not_audio_is_refused_where_the_user_looks(
+    page: Page, desk: Desk, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.wav"
+    notes.write_text("these are my notes, not a recording\n" * 50, encoding="utf-8")
+    open_desk(page, desk.url)
+    page.get_by_label("Audio file").set_input_files(str(notes))
+    alert = page.locator("#job-error")
+    expect(alert).to_be_visible()
+    expect(alert).not_to_be_empty()
+    expect(page.get_by_role("status").filter(has_text="Upload failed")).to_be_visible()
+    expect(page.get_by_role("button", name="Retry")).to_be_visible()
+    expect(page.get_by_role("button", name="Start transcription")).to_be_hidden()
+    assert desk.panel.client.get("/api/jobs").json()["jobs"] == []
+
+
+def test_cancel_while_queued_then_retry(page: Page, desk: Desk, interview_wav: Path) -> None:
+    desk.fake.queued_polls = 10_000  # the GPU never comes
+    open_desk(page, desk.url)
+    page.get_by_label("Audio file").set_input_files(str(interview_wav))
+    start = page.get_by_role("button", name="Start transcription")
+    expect(start).to_be_enabled()
+    start.click()
+    expect(page.get_by_role("status").filter(has_text="Queued (waiting for GPU)…")).to_be_visible()
+    expect(page.locator("#elapsed")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    page.get_by_role("button", name="Cancel", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Cancelled")).to_be_visible()
+    expect(page.get_by_role("button", name="Cancel", exact=True)).to_be_hidden()
+
+    desk.fake.queued_polls = 1
+    page.get_by_role("button", name="Retry").click()
+    expect(page.get_by_role("status").filter(has_text="Done ✓")).to_be_visible()
