@@ -235,3 +235,35 @@ def test_cancel_while_queued_then_retry(page: Page, desk: Desk, interview_wav: P
     desk.fake.queued_polls = 1
     page.get_by_role("button", name="Retry").click()
     expect(page.get_by_role("status").filter(has_text="Done ✓")).to_be_visible()
+
+
+def test_several_files_become_several_jobs(
+    page: Page, desk: Desk, interview_wav: Path, tmp_path: Path
+) -> None:
+    second = copy_as(interview_wav, tmp_path / "Second interview.wav")
+    open_desk(page, desk.url)
+    page.get_by_label("Audio file").set_input_files([str(interview_wav), str(second)])
+    rows = page.locator("#job-list li")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="Second interview.wav").locator(".badge")).to_have_text("Ready")
+    expect(rows.filter(has_text="Interview 1.wav").locator(".badge")).to_have_text("Ready")
+    assert len(desk.panel.client.get("/api/jobs").json()["jobs"]) == 2
+
+    # The first dropped file is open; the other opens with its own player source.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Interview 1.wav")
+    page.get_by_role("button", name=re.compile("^Second interview.wav")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Second interview.wav")
+    assert page.evaluate("document.getElementById('audio').src").startswith("blob:")
+
+
+def test_the_speaker_timeline_seeks(page: Page, desk: Desk, interview_wav: Path) -> None:
+    open_desk(page, desk.url)
+    drop_and_transcribe(page, interview_wav)
+    timeline = page.get_by_role("slider", name="Speaker timeline")
+    expect(timeline.locator(".timeline-span").first).to_be_visible()
+    box = timeline.bounding_box()
+    assert box
+    timeline.click(position={"x": box["width"] * 0.5, "y": box["height"] / 2})
+    duration = float(page.evaluate("document.getElementById('audio').duration"))
+    page.wait_for_function(f"Math.abs(document.getElementById('audio').currentTime - {duration / 2}) < 1")
+    assert abs(int(timeline.get_attribute("aria-valuenow") or -9) - duration / 2) <= 1
