@@ -50,12 +50,26 @@ def moto_s3(bucket: str = "test-volume") -> Iterator[S3Info]:
     host, port = server.get_host_and_port()
     info = S3Info(endpoint_url=f"http://{host}:{port}", bucket=bucket)
     try:
-        # moto's backends are process-wide: start from a clean slate.
-        httpx.post(f"{info.endpoint_url}/moto-api/reset")
-        info.client().create_bucket(Bucket=bucket)
+        _fresh_bucket(info)
         yield info
     finally:
         server.stop()
+
+
+def _fresh_bucket(info: S3Info) -> None:
+    """Create the bucket, or empty it: moto's state is process-wide and outlives one server, and a
+    global reset would wipe buckets other live fixtures rely on."""
+    client = info.client()
+    try:
+        client.create_bucket(Bucket=info.bucket)
+    except client.exceptions.ClientError as e:
+        if e.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+            raise
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=info.bucket):
+        for item in page.get("Contents", []):
+            client.delete_object(Bucket=info.bucket, Key=item["Key"])
+    for upload in client.list_multipart_uploads(Bucket=info.bucket).get("Uploads", []):
+        client.abort_multipart_upload(Bucket=info.bucket, Key=upload["Key"], UploadId=upload["UploadId"])
 
 
 @contextmanager
