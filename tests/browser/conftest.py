@@ -32,8 +32,11 @@ CHROMIUM_ARGS = [
 OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-output"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Module scope, not session: Playwright's sync API keeps an event loop running in the main
+    # thread while it is open, and every pytest-asyncio test collected after it would then fail
+    # with "Runner.run() cannot be called from a running event loop".
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
