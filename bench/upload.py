@@ -2,8 +2,8 @@
 
 Starts moto's S3 server and `python server.py` as subprocesses (settings from the environment, data in a
 temporary folder), generates a WAV file of the given size, streams it to /api/upload from a generator
-(never whole in memory), waits until the job is `uploaded` (the panel pushed it to S3), then uploads
-the same file with boto3's upload_file to the same moto server. Prints:
+(never whole in memory), follows /api/events until the job is `uploaded` (the panel pushed it to S3),
+then uploads the same file with boto3's upload_file to the same moto server. Prints:
 
 - the panel's peak RSS growth during the upload divided by the file size   (goal <= 0.05)
 - the panel's throughput (drop to `uploaded`) relative to boto3's           (goal >= 0.8)
@@ -14,6 +14,7 @@ Run: .venv/bin/python bench/upload.py [--size 1G] [--rounds 3] [--baseline-only]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import socket
@@ -196,44 +197,73 @@ class PeakSampler:
 # --- the two uploads -------------------------------------------------------------------------
 
 
+class JobEvents:
+    """Follows /api/events (Server-Sent Events) like the page does: no polling load on the server."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.ended: dict[str, tuple[str, float, str | None]] = {}
+        self._changed = threading.Condition()
+        threading.Thread(target=self._follow, daemon=True).start()
+
+    def _follow(self) -> None:
+        client = httpx.Client(timeout=httpx.Timeout(None, connect=10))
+        try:
+            with client, client.stream("GET", f"{self.base}/api/events") as stream:
+                for line in stream.iter_lines():
+                    if line.startswith("data: "):
+                        self._seen(json.loads(line[6:]))
+        except httpx.HTTPError:
+            pass  # the server stopped at the end of the run
+
+    def _seen(self, job: dict[str, Any]) -> None:
+        if job.get("status") in ("uploaded", "failed", "cancelled"):
+            with self._changed:
+                self.ended.setdefault(job["job_id"], (job["status"], time.perf_counter(), job.get("error")))
+                self._changed.notify_all()
+
+    def wait(self, job_id: str) -> float:
+        """When the job reached `uploaded` (perf_counter time)."""
+        with self._changed:
+            self._changed.wait_for(lambda: job_id in self.ended)
+            status, when, error = self.ended[job_id]
+        if status != "uploaded":
+            raise SystemExit(f"upload job {status}: {error}")
+        return when
+
+
 class Panel:
     """The running panel server, driven over HTTP like the browser does."""
 
     def __init__(self, base: str, pid: int) -> None:
         self.pid = pid
         self.client = httpx.Client(base_url=base, timeout=httpx.Timeout(600, connect=10))
+        self.events = JobEvents(base)
         self.boundary = "benchboundary" + os.urandom(8).hex()
 
-    def upload(self, path: Path) -> str:
-        """POST the file, wait until the panel has pushed it to S3; returns the job id."""
+    def upload(self, path: Path) -> tuple[str, float, float]:
+        """POST the file and wait until the panel pushed it to S3: (job id, received at, uploaded at)."""
         body, length = multipart_body(path, self.boundary)
         headers = {
             "Content-Type": f"multipart/form-data; boundary={self.boundary}",
             "Content-Length": str(length),
         }
         answer = self.client.post("/api/upload", content=body, headers=headers)
+        received = time.perf_counter()
         if answer.status_code != 201:
             raise SystemExit(f"upload refused: HTTP {answer.status_code} {answer.text[:300]}")
-        self.received = time.perf_counter()
         job_id: str = answer.json()["job_id"]
-        while True:
-            status = self.client.get(f"/api/status/{job_id}").json()
-            if status["status"] == "uploaded":
-                return job_id
-            if status["status"] in ("failed", "cancelled"):
-                raise SystemExit(f"upload job {status['status']}: {status.get('error')}")
-            time.sleep(0.1)
+        return job_id, received, self.events.wait(job_id)
 
     def measure(self, path: Path) -> dict[str, float]:
         with PeakSampler(self.pid) as sampler:
             started = time.perf_counter()
-            job_id = self.upload(path)
-            done = time.perf_counter()
+            job_id, received, done = self.upload(path)
         self.client.delete(f"/api/jobs/{job_id}")  # frees moto's copy too
         return {
             "seconds": done - started,
-            "receive_seconds": self.received - started,
-            "push_seconds": done - self.received,
+            "receive_seconds": received - started,
+            "push_seconds": done - received,
             "rss_growth": sampler.growth_bytes,
             "hwm_reset": float(sampler.hwm_reset),
         }
@@ -292,7 +322,7 @@ def run_rounds(
         panel = Panel(base, srv.pid)
         # Warm up (imports, the boto3 client, SQLite) so the baseline RSS is the steady state.
         write_wav(work / "warmup.wav", 64 * 1024)
-        panel.client.delete(f"/api/jobs/{panel.upload(work / 'warmup.wav')}")
+        panel.client.delete(f"/api/jobs/{panel.upload(work / 'warmup.wav')[0]}")
         time.sleep(0.5)
         for i in range(count):
             # Alternate the order: a loaded machine or a warming moto should not favour one side.
