@@ -168,6 +168,8 @@ class Runner:
         self.update(job, progress=0, step="Uploading to cloud… 0%", error=None)
         try:
             await asyncio.to_thread(self.storage.upload_file, path, job.storage_key, on_progress)
+        except UploadCancelled:  # cancel or shutdown: whoever stopped it sets the status
+            return
         except (StorageError, OSError) as e:
             self.fail(self.store.get(job.id), f"Upload to object storage failed: {e}")
             return
