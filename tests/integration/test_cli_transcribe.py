@@ -35,7 +35,7 @@ def test_transcribe_writes_exports_and_reports_progress(tmp_path: Path, speech_m
     out = tmp_path / "out"
     done = run_cli(["transcribe", str(speech_m4a), "--out", str(out), "--format", "md,docx"], tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "Transcribing locally" in done.stderr and "wrote" in done.stderr
+    assert "m4a: Done" in done.stderr and "wrote" in done.stderr  # steps between are too quick to count on
     md = (out / "Интервью 1.md").read_text()
     assert "welcome" in md.lower()
     docx_text = " ".join(p.text for p in Document(str(out / "Интервью 1.docx")).paragraphs)
