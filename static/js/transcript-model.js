@@ -7,16 +7,28 @@ export function segmentWords(segment) {
   return [{ text: segment.text ?? "", start: segment.start, end: segment.end }];
 }
 
+// Without diarization every segment has no speaker; these keep such a transcript in paragraphs.
+// The same rule as scribedesk/transcript/turns.py, so the page and the exports agree.
+export const UNLABELLED_PAUSE = 2.0;
+export const UNLABELLED_MAX = 60.0;
+
+function startsNewTurn(current, speaker, segment) {
+  if (!current || current.speaker !== speaker) return true;
+  if (speaker !== null) return false;
+  return segment.start - current.end >= UNLABELLED_PAUSE || current.end - current.start >= UNLABELLED_MAX;
+}
+
 /**
  * Consecutive segments by the same speaker form one turn: [{speaker, start, end, first, segments}]
- * where `first` is the array position of the turn's first segment.
+ * where `first` is the array position of the turn's first segment. Speakerless segments also
+ * break at a pause of UNLABELLED_PAUSE s or after UNLABELLED_MAX s.
  */
 export function groupTurns(segments) {
   const turns = [];
   let current = null;
   for (const [position, segment] of segments.entries()) {
     const speaker = segment.speaker ?? null;
-    if (!current || current.speaker !== speaker) {
+    if (startsNewTurn(current, speaker, segment)) {
       current = { speaker, start: segment.start, end: segment.end, first: position, segments: [] };
       turns.push(current);
     }

@@ -58,6 +58,13 @@ test("segments without diarization make one turn with no speaker", () => {
   assert.equal(turns[0].speaker, null);
 });
 
+test("without diarization a long pause or a long stretch starts a new paragraph", () => {
+  const seg = (start, end) => ({ id: start, start, end, text: "x", speaker: null, words: [] });
+  assert.equal(groupTurns([seg(0, 5), seg(5.5, 9), seg(12, 15)]).length, 2);
+  const steady = Array.from({ length: 30 }, (_, i) => seg(i * 3, i * 3 + 2.9));
+  assert.ok(groupTurns(steady).length >= 2);
+});
+
 test("the word index numbers every word and skips untimed ones in the time search", () => {
   const index = buildWordIndex(segments);
   assert.equal(index.count, 8);
