@@ -30,23 +30,12 @@ from starlette.staticfiles import StaticFiles
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from scribedesk.api.security import CSP  # noqa: E402
+from tests.support.chromium import CHROMIUM  # noqa: E402
+from tests.support.chromium import CHROMIUM_ARGS as ARGS  # noqa: E402
 from tests.support.servers import serve  # noqa: E402
 
 JOB_ID = "bench0000001"
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "media-src 'self' blob:; connect-src 'self'"
-)
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 VOCAB = [
     "the",
     "interview",
@@ -195,7 +184,7 @@ def main() -> None:
     result = make_result(args.segments, args.words)
     size_mb = len(json.dumps(result)) / 1e6
     with serve(build_app(result)) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))

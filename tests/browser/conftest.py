@@ -12,23 +12,12 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
 from tests.support.audio import concat_wav, silence_wav, speak_wav
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.fake_runpod import FakeRunPod, run_fake_runpod
 from tests.support.panel import Panel, run_panel
 from tests.support.s3 import moto_s3
 from tests.support.whisperx_output import whisperx_output
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--autoplay-policy=no-user-gesture-required",
-]
 OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-output"
 
 
