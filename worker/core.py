@@ -162,11 +162,18 @@ def _faster_whisper(
     for seg in segments:
         if stop():
             raise CancelledError
+        # float(): faster-whisper sometimes hands back numpy floats; JSON encoders may refuse them.
         words = [
-            {"word": w.word.strip(), "start": w.start, "end": w.end, "score": round(float(w.probability), 4)}
+            {
+                "word": w.word.strip(),
+                "start": round(float(w.start), 3),
+                "end": round(float(w.end), 3),
+                "score": round(float(w.probability), 4),
+            }
             for w in seg.words or []
         ]
-        out.append({"start": seg.start, "end": seg.end, "text": seg.text.strip(), "words": words})
+        start, end = round(float(seg.start), 3), round(float(seg.end), 3)
+        out.append({"start": start, "end": end, "text": seg.text.strip(), "words": words})
         if duration:
             report(min(1.0, seg.end / duration))
     return {"segments": out, "language": meta.language, "duration": duration}

@@ -55,8 +55,8 @@ def range_errors(args: dict[str, Any]) -> list[str]:
         value = args.get(key)
         if value is not None and (isinstance(value, bool) or not low <= value <= high):
             errors.append(f"{key} must be a whole number from {low} to {high}.")
-    low, high = args.get("min_speakers"), args.get("max_speakers")
-    if isinstance(low, int) and isinstance(high, int) and low > high:
+    fewest, most = args.get("min_speakers"), args.get("max_speakers")
+    if isinstance(fewest, int) and isinstance(most, int) and fewest > most:
         errors.append("min_speakers is larger than max_speakers.")
     if len(args.get("initial_prompt") or "") > 2000:
         errors.append("initial_prompt is longer than 2000 characters.")

@@ -88,8 +88,9 @@ def run(
     if diarize and not hf_token:
         # Failing every job for want of speakers would be worse than a transcript without them.
         warnings.append("diarization skipped: set HF_TOKEN on the worker (pyannote models are gated)")
-    elif diarize:
-        pipeline = cached(("diarize", device, ""), lambda: _diarization_pipeline(hf_token, device))
+    elif diarize and hf_token:
+        token = hf_token
+        pipeline = cached(("diarize", device, ""), lambda: _diarization_pipeline(token, device))
         turns = pipeline(audio, min_speakers=min_speakers, max_speakers=max_speakers)
         result = whisperx.assign_word_speakers(turns, result)
     report(1.0)

@@ -234,15 +234,23 @@ class LocalEngine:
             out_segments.append(_segment_dict(seg))
             if job.cancel.is_set():
                 raise _Cancelled
-            progress = min(1.0, seg.end / duration) if duration else None
+            # Never let the bar go back, whatever order the segments come in.
+            progress = max(job.progress or 0.0, min(1.0, seg.end / duration)) if duration else None
             pct = round((progress or 0.0) * 100)
             self._update(job, progress=progress, step=f"Transcribing locally… {pct}%")
         return {"segments": out_segments, "language": info.language, "duration": duration}
 
 
 def _segment_dict(seg: Any) -> dict[str, Any]:
+    # float(): faster-whisper sometimes hands back numpy floats, which JSON writers may refuse.
     words = [
-        {"word": w.word.strip(), "start": w.start, "end": w.end, "score": round(float(w.probability), 4)}
+        {
+            "word": w.word.strip(),
+            "start": round(float(w.start), 3),
+            "end": round(float(w.end), 3),
+            "score": round(float(w.probability), 4),
+        }
         for w in (seg.words or [])
     ]
-    return {"start": seg.start, "end": seg.end, "text": seg.text.strip(), "words": words}
+    start, end = round(float(seg.start), 3), round(float(seg.end), 3)
+    return {"start": start, "end": end, "text": seg.text.strip(), "words": words}

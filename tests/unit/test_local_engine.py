@@ -111,10 +111,10 @@ async def test_progress_rises_while_transcribing(engine: LocalEngine, long_speec
     handle = await engine.submit(ref(long_speech), TranscribeOptions(language="en"))
     status, seen = await wait_until_done(engine, handle)
 
-    assert status.state == EngineState.COMPLETED, status.error
+    assert status.state == EngineState.COMPLETED, status
     running = [s for s in seen if s.state == EngineState.RUNNING and s.progress is not None]
     values = [s.progress for s in running]
-    assert values == sorted(values)  # type: ignore[type-var]
+    assert values == sorted(values), values  # type: ignore[type-var]
     assert any(0 < v < 1 for v in values if v is not None), values
     partial = [s.step for s in running if s.progress and 0 < s.progress < 1]
     assert all(step and step.startswith("Transcribing locally… ") and step.endswith("%") for step in partial)
@@ -138,13 +138,13 @@ async def test_second_job_waits_for_the_first(engine: LocalEngine, long_speech: 
         await asyncio.sleep(0.01)
 
     waiting = await engine.poll(second)
-    assert waiting.state == EngineState.QUEUED
+    assert waiting.state == EngineState.QUEUED, (waiting, await engine.poll(first))
     assert waiting.step == WAITING_STEP
     assert (await engine.health())["busy"] is True
 
     await engine.cancel(first)
     status, _ = await wait_until_done(engine, second)
-    assert status.state == EngineState.COMPLETED, status.error
+    assert status.state == EngineState.COMPLETED, status
     assert (await engine.poll(first)).state == EngineState.CANCELLED
 
 
