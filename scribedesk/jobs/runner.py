@@ -38,6 +38,7 @@ log = logging.getLogger("scribedesk.runner")
 S = JobStatus
 
 QUEUED_POLL_MAX = 15.0
+LOCAL_POLL = 0.25
 BACKOFF_MAX = 30.0
 ENGINE_LABEL = {"runpod": "cloud GPU", "worker": "GPU worker", "local": "this computer"}
 
@@ -238,7 +239,14 @@ class Runner:
         assert job.remote_id is not None
         name = engine.name
         waited = _Backoff()
-        queued_delay = self.settings.runpod_poll_interval
+        # A local job is polled in-process, so asking often costs nothing and saves seconds per job.
+        interval = (
+            min(LOCAL_POLL, self.settings.runpod_poll_interval)
+            if name == "local"
+            else self.settings.runpod_poll_interval
+        )
+        queued_max = 1.0 if name == "local" else QUEUED_POLL_MAX
+        queued_delay = interval
         while True:
             try:
                 st = await engine.poll(job.remote_id)
@@ -263,14 +271,14 @@ class Runner:
             if st.state == EngineState.QUEUED:
                 self.update(job, status=S.QUEUED, step=st.step or _queued_step(name), **_timings(st))
                 await asyncio.sleep(queued_delay)
-                queued_delay = min(queued_delay * 1.5, QUEUED_POLL_MAX)
+                queued_delay = min(queued_delay * 1.5, queued_max)
             elif st.state == EngineState.RUNNING:
                 pct = round(100 * st.progress, 1) if st.progress is not None else job.progress
                 self.update(
                     job, status=S.TRANSCRIBING, progress=pct, step=st.step or _running_step(name, st.progress)
                 )
-                queued_delay = self.settings.runpod_poll_interval
-                await asyncio.sleep(self.settings.runpod_poll_interval)
+                queued_delay = interval
+                await asyncio.sleep(interval)
             elif st.state == EngineState.COMPLETED:
                 # The output is saved before anything else touches it: RunPod forgets it in 30 minutes.
                 await asyncio.to_thread(self.files.write_raw, job.id, st.output)
