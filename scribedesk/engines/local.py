@@ -238,6 +238,8 @@ class LocalEngine:
             progress = max(job.progress or 0.0, min(1.0, seg.end / duration)) if duration else None
             pct = round((progress or 0.0) * 100)
             self._update(job, progress=progress, step=f"Transcribing locally… {pct}%")
+        if job.cancel.is_set():  # asked while the last segment decoded: the user said stop
+            raise _Cancelled
         return {"segments": out_segments, "language": info.language, "duration": duration}
 
 
