@@ -15,7 +15,7 @@ router = APIRouter()
 
 @router.get("/api/results/{job_id}")
 async def result(job_id: str, jobs: ServiceDep) -> dict[str, Any]:
-    return jobs.result(job_id)
+    return await jobs.result(job_id)
 
 
 @router.put("/api/jobs/{job_id}/speakers")

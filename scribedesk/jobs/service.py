@@ -184,17 +184,19 @@ class JobService:
         self.runner.bus.publish("deleted", {"job_id": job.id})
 
     # --- results and edits ---
-    def _transcript(self, job: Job) -> Transcript:
+    # A three-hour transcript is megabytes of JSON: reading, parsing and dumping it happen in threads.
+    async def _transcript(self, job: Job) -> Transcript:
         if job.status != S.COMPLETED:
             raise Conflict(f"the job is {job.status.value}; the transcript is not ready")
-        t = self.files.read_transcript(job.id)
+        t = await asyncio.to_thread(self.files.read_transcript, job.id)
         if t is None:
             raise NotFound("the transcript file is missing")
         return t
 
-    def result(self, job_id: str) -> dict[str, Any]:
+    async def result(self, job_id: str) -> dict[str, Any]:
         job = self.get(job_id)
-        return self._result_view(job, self._transcript(job))
+        t = await self._transcript(job)
+        return await asyncio.to_thread(self._result_view, job, t)
 
     def _result_view(self, job: Job, t: Transcript) -> dict[str, Any]:
         data = t.model_dump()
@@ -210,13 +212,13 @@ class JobService:
     async def edit(self, job_id: str, op: dict[str, Any]) -> dict[str, Any]:
         async with self._edit_lock:
             job = self.get(job_id)
-            before = self._transcript(job)
+            before = await self._transcript(job)
             try:
                 after = apply_edit(before, op)
             except ValueError as e:
                 raise BadRequest(str(e)) from e
             await asyncio.to_thread(self._save_edit, job, before, after)
-            return self._result_view(job, after)
+            return await asyncio.to_thread(self._result_view, job, after)
 
     def _save_edit(self, job: Job, before: Transcript, after: Transcript) -> None:
         self.files.push_undo(job.id, before)
@@ -229,20 +231,21 @@ class JobService:
     async def undo(self, job_id: str) -> dict[str, Any]:
         async with self._edit_lock:
             job = self.get(job_id)
-            self._transcript(job)
+            if job.status != S.COMPLETED:
+                raise Conflict(f"the job is {job.status.value}; the transcript is not ready")
             previous = await asyncio.to_thread(self.files.pop_undo, job.id)
             if previous is None:
                 raise Conflict("nothing to undo")
             await asyncio.to_thread(self.files.write_transcript, job.id, previous)
             await asyncio.to_thread(outputs.write_exports, self.files, job, previous)
-            return self._result_view(job, previous)
+            return await asyncio.to_thread(self._result_view, job, previous)
 
     async def export(self, job_id: str, fmt: str, options: ExportOptions) -> tuple[bytes, str, str]:
         """(content, media type, download file name)."""
         if fmt not in EXPORTERS:
             raise NotFound(f"unknown format {fmt!r}; use one of {', '.join(EXPORTERS)}")
         job = self.get(job_id)
-        t = self._transcript(job)
+        t = await self._transcript(job)
         exporter = EXPORTERS[fmt]
         data = await asyncio.to_thread(render, fmt, t, options, outputs.export_meta(job, t))
         name = f"{Path(job.filename).stem or job.id}.{exporter.extension}"
