@@ -50,10 +50,10 @@ def add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    import server  # the entry point beside the package
+    from scribedesk import serve
 
     argv = [*(["--host", args.host] if args.host else []), *(["--port", str(args.port)] if args.port else [])]
-    return server.main(argv)
+    return serve.main(argv)
 
 
 def _options(args: argparse.Namespace, settings: Settings) -> TranscribeOptions:

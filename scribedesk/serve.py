@@ -1,4 +1,4 @@
-"""Entry point: python server.py [--host H] [--port P] serves the Scribedesk panel."""
+"""Serve the panel: parse --host/--port, build Settings, run uvicorn (server.py and the CLI call main)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Scribedesk on http://{settings.host}:{settings.port} (engine: {settings.active_engine})")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=3)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
