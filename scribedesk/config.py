@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     """How many times boto3 retries a failing S3 call (RunPod's examples use 10)."""
     audio_source: AudioSource = "auto"
     """How the worker gets the audio: auto, url (presigned), volume (/runpod-volume path), inline (base64)."""
+    transcode: Literal["auto", "off", "on"] = "auto"
+    """Push a 24 kbit/s Opus copy to the GPU: auto (when the file is over ~48 kbit/s), off, or on."""
 
     # --- Where transcription runs ---
     engine: EngineName = "auto"

@@ -11,6 +11,7 @@ import base64
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ from botocore.exceptions import (
     PartialCredentialsError,
     ReadTimeoutError,
 )
+from s3transfer.utils import ReadFileChunk
 
 from scribedesk.config import Settings
 from scribedesk.engines.base import AudioRef
@@ -45,6 +47,31 @@ _EXT = re.compile(r"^[a-z0-9]{1,5}$")
 
 class StorageError(Exception):
     """Object storage failed; str(e) is shown to the user and never holds a secret."""
+
+
+class UploadForgotten(StorageError):
+    """The store no longer knows this multipart upload id (completed, aborted or expired)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"object storage no longer knows the unfinished upload of {key}")
+
+
+@dataclass(frozen=True)
+class FileRange:
+    """`length` bytes of a file from `offset`: one part of a multipart upload."""
+
+    path: Path
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True)
+class StoredPart:
+    """One part of an unfinished multipart upload, as the store lists it."""
+
+    number: int
+    size: int
+    etag: str
 
 
 def object_key(job_id: str, filename: str) -> str:
@@ -179,6 +206,91 @@ class ObjectStorage:
         except _BOTO_ERRORS as e:
             raise self._wrap(e, f"signing a URL for {key}") from e
         return url
+
+    # --- multipart, part by part (the resumable push in transfer.py drives these) ------------
+    def create_multipart(self, key: str, content_type: str | None = None) -> str:
+        """Start a multipart upload and return its upload id."""
+        extra = {"ContentType": content_type} if content_type else {}
+        try:
+            answer = self._client().create_multipart_upload(Bucket=self.bucket, Key=key, **extra)
+        except _BOTO_ERRORS as e:
+            raise self._wrap(e, f"starting the upload of {key}") from e
+        return str(answer["UploadId"])
+
+    def upload_part(
+        self,
+        key: str,
+        upload_id: str,
+        number: int,
+        part: FileRange,
+        on_read: Callable[[int], None] | None = None,
+    ) -> str:
+        """Send one part (1-based number) straight from the file and return its ETag (quotes stripped).
+
+        The body is read from disk as it is sent (a part is never whole in memory); `on_read` is called
+        with each amount read and may raise to stop the part.
+        """
+        body = ReadFileChunk.from_filename(
+            str(part.path), part.offset, part.length, callbacks=[on_read] if on_read else None
+        )
+        try:
+            with body:
+                answer = self._client().upload_part(
+                    Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body
+                )
+        except ClientError as e:
+            if _code(e) == "NoSuchUpload":
+                raise UploadForgotten(key) from e
+            raise self._wrap(e, f"uploading part {number} of {key}") from e
+        except _BOTO_ERRORS as e:
+            raise self._wrap(e, f"uploading part {number} of {key}") from e
+        return str(answer["ETag"]).strip('"')
+
+    def list_parts(self, key: str, upload_id: str) -> list[StoredPart]:
+        """The parts the store already holds for this upload; UploadForgotten when it has none."""
+        parts: list[StoredPart] = []
+        marker = 0
+        try:
+            while True:
+                answer = self._client().list_parts(
+                    Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumberMarker=marker
+                )
+                for p in answer.get("Parts", []):
+                    parts.append(StoredPart(int(p["PartNumber"]), int(p["Size"]), str(p["ETag"]).strip('"')))
+                if not answer.get("IsTruncated"):
+                    return parts
+                marker = int(answer["NextPartNumberMarker"])
+        except ClientError as e:
+            if _code(e) in ("NoSuchUpload", "404", "NotFound"):
+                raise UploadForgotten(key) from e
+            raise self._wrap(e, f"listing the parts of {key}") from e
+        except _BOTO_ERRORS as e:
+            raise self._wrap(e, f"listing the parts of {key}") from e
+
+    def complete_multipart(self, key: str, upload_id: str, etags: list[str]) -> None:
+        """Join parts 1..n (ETags in order) into the object."""
+        listing = {"Parts": [{"PartNumber": i + 1, "ETag": f'"{tag}"'} for i, tag in enumerate(etags)]}
+        try:
+            self._client().complete_multipart_upload(
+                Bucket=self.bucket, Key=key, UploadId=upload_id, MultipartUpload=listing
+            )
+        except ClientError as e:
+            if _code(e) == "NoSuchUpload":
+                raise UploadForgotten(key) from e
+            raise self._wrap(e, f"completing the upload of {key}") from e
+        except _BOTO_ERRORS as e:
+            raise self._wrap(e, f"completing the upload of {key}") from e
+
+    def abort_multipart(self, key: str, upload_id: str) -> None:
+        """Drop an unfinished upload and its parts; an upload already gone is not an error."""
+        try:
+            self._client().abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+        except ClientError as e:
+            if _code(e) in ("NoSuchUpload", "404", "NotFound"):
+                return
+            raise self._wrap(e, f"abandoning the upload of {key}") from e
+        except _BOTO_ERRORS as e:
+            raise self._wrap(e, f"abandoning the upload of {key}") from e
 
     def check(self) -> dict[str, Any]:
         """Can we reach the store and see the bucket? Never returns a secret."""
