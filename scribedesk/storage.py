@@ -230,9 +230,8 @@ class ObjectStorage:
         The body is read from disk as it is sent (a part is never whole in memory); `on_read` is called
         with each amount read and may raise to stop the part.
         """
-        body = ReadFileChunk.from_filename(
-            str(part.path), part.offset, part.length, callbacks=[on_read] if on_read else None
-        )
+        callbacks = [lambda bytes_transferred: on_read(bytes_transferred)] if on_read else None
+        body = ReadFileChunk.from_filename(str(part.path), part.offset, part.length, callbacks=callbacks)
         try:
             with body:
                 answer = self._client().upload_part(

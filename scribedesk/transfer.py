@@ -30,7 +30,8 @@ PART_SIZE = 8 * MB
 """Parts of an original file: boto3's default chunk size; a 2 GB upload is 256 parts (S3 allows 10,000)."""
 OPUS_PART_SIZE = 5 * MB
 """Parts of the Opus copy: S3's smallest, so the first part leaves while the rest is still encoding."""
-CONCURRENCY = 6
+CONCURRENCY = 2
+"""Parts in flight: two keep a long link busy, and a kill loses at most two half-sent parts."""
 _MD5 = re.compile(r"^[0-9a-f]{32}$")
 
 

@@ -1,0 +1,160 @@
+"""The push to storage (moto on 127.0.0.1): the Opus copy, TRANSCODE=off, a kill mid-push, a lost upload."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scribedesk.audio import probe
+from scribedesk.config import Settings
+from scribedesk.storage import ObjectStorage
+from scribedesk.transfer import PushHooks, PushPlan, push
+from tests.support.audio import wav_duration
+from tests.support.s3 import S3Info
+from tests.support.tcp_proxy import tcp_proxy
+
+ROOT = Path(__file__).resolve().parents[2]
+MB = 1024 * 1024
+
+
+def storage_for(s3: S3Info, endpoint: str | None = None) -> ObjectStorage:
+    values: dict[str, Any] = {**s3.settings_overrides(), "s3_max_attempts": 1}
+    if endpoint:
+        values["s3_endpoint_url"] = endpoint
+    return ObjectStorage(Settings(_env_file=None, **values))  # type: ignore[call-arg]
+
+
+def fetch(s3: S3Info, key: str, dst: Path) -> Path:
+    dst.write_bytes(s3.client().get_object(Bucket=s3.bucket, Key=key)["Body"].read())
+    return dst
+
+
+def test_the_pushed_object_is_opus_of_the_recordings_length(
+    s3: S3Info, speech_wav: Path, speech_m4a: Path, tmp_path: Path
+) -> None:
+    key = "scribedesk/job000000001/audio.opus"
+    copy = tmp_path / ".gpu.opus"
+    remembered: list[tuple[str | None, int | None]] = []
+    hooks = PushHooks(remember=lambda upload_id, size: remembered.append((upload_id, size)))
+    result = push(storage_for(s3), PushPlan(key, speech_m4a, copy=copy), hooks)
+
+    stored = fetch(s3, key, tmp_path / "stored.ogg")
+    info = probe(stored)
+    assert stored.read_bytes()[:4] == b"OggS"
+    assert info.codec == "opus" and info.channels == 1
+    assert info.duration == pytest.approx(wav_duration(speech_wav), abs=0.1)
+    assert stored.read_bytes() == copy.read_bytes()
+    assert result.object_size == copy.stat().st_size < speech_m4a.stat().st_size
+    # The upload id was recorded before any part left, the copy's size once encoded, and cleared at the end.
+    assert remembered[0][0] is not None and remembered[-1] == (None, result.object_size)
+    # The original is untouched: it is what the player serves.
+    assert speech_m4a.read_bytes()[4:8] == b"ftyp"
+
+
+def test_without_a_copy_the_original_is_pushed_byte_for_byte(s3: S3Info, tmp_path: Path) -> None:
+    original = tmp_path / "interview.wav"
+    original.write_bytes(os.urandom(11 * MB + 123))
+    sent: list[int] = []
+    plan = PushPlan("scribedesk/job000000002/audio.wav", original, part_size=5 * MB)
+    result = push(storage_for(s3), plan, PushHooks(on_sent=sent.append))
+    assert fetch(s3, plan.key, tmp_path / "stored").read_bytes() == original.read_bytes()
+    assert result.bytes_sent == original.stat().st_size and result.parts_kept == 0
+    assert sorted(sent) == sent and sent[-1] == original.stat().st_size
+
+
+def test_a_forgotten_upload_id_starts_clean(s3: S3Info, tmp_path: Path) -> None:
+    original = tmp_path / "interview.wav"
+    original.write_bytes(os.urandom(6 * MB))
+    key = "scribedesk/job000000003/audio.wav"
+    client = s3.client()
+    stale = client.create_multipart_upload(Bucket=s3.bucket, Key=key)["UploadId"]
+    client.abort_multipart_upload(Bucket=s3.bucket, Key=key, UploadId=stale)
+    ids: list[str | None] = []
+    plan = PushPlan(key, original, upload_id=stale, part_size=5 * MB)
+    push(storage_for(s3), plan, PushHooks(remember=lambda upload_id, size: ids.append(upload_id)))
+    assert fetch(s3, key, tmp_path / "stored").read_bytes() == original.read_bytes()
+    assert ids[0] not in (None, stale) and ids[-1] is None
+
+
+_CHILD = """
+import json, sys
+from pathlib import Path
+from scribedesk.config import Settings
+from scribedesk.storage import ObjectStorage
+from scribedesk.transfer import PushHooks, PushPlan, push
+args = json.loads(sys.argv[1])
+state = Path(args["state"])
+def remember(upload_id, size):
+    state.write_text(json.dumps({"upload_id": upload_id}))
+storage = ObjectStorage(Settings(_env_file=None, **args["settings"]))
+plan = PushPlan(args["key"], Path(args["file"]), part_size=args["part_size"])
+push(storage, plan, PushHooks(remember=remember))
+"""
+
+
+def test_a_kill_half_way_resumes_and_resends_at_most_two_parts(s3: S3Info, tmp_path: Path) -> None:
+    part, parts = 5 * MB, 8
+    original = tmp_path / "interview.wav"
+    original.write_bytes(os.urandom(part * parts - 77))
+    size = original.stat().st_size
+    key, state = "scribedesk/job000000004/audio.wav", tmp_path / "state.json"
+    with tcp_proxy(s3.endpoint_url, bytes_per_second=8 * MB) as proxy:
+        settings = {**s3.settings_overrides(), "s3_endpoint_url": proxy.url, "s3_max_attempts": 1}
+        args = {
+            "state": str(state),
+            "settings": settings,
+            "key": key,
+            "file": str(original),
+            "part_size": part,
+        }
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        child = subprocess.Popen([sys.executable, "-c", _CHILD, json.dumps(args)], env=env)
+        try:
+            while proxy.sent < size // 2:  # the panel is killed at about half of the push
+                assert child.poll() is None, "the push ended before it could be killed"
+                time.sleep(0.01)
+            child.send_signal(signal.SIGKILL)
+        finally:
+            child.wait()
+        upload_id = json.loads(state.read_text())["upload_id"]
+        kept_before = sum(p["Size"] for p in _parts(s3, key, upload_id))
+        assert 0 < kept_before < size
+
+        proxy.reset()
+        proxy.set_rate(None)
+        plan = PushPlan(key, original, upload_id=upload_id, part_size=part)
+        result = push(storage_for(s3, proxy.url), plan, PushHooks())
+        received = proxy.reset()
+
+    assert fetch(s3, key, tmp_path / "stored").read_bytes() == original.read_bytes()
+    missing = size - kept_before  # parts not complete at the kill: at most two were half sent
+    assert result.bytes_sent == missing <= size // 2 + 2 * part
+    assert result.parts_kept == kept_before // part
+    assert missing <= received < missing + 64 * 1024  # the parts themselves plus HTTP requests
+
+
+def _parts(s3: S3Info, key: str, upload_id: str) -> list[dict[str, Any]]:
+    return list(s3.client().list_parts(Bucket=s3.bucket, Key=key, UploadId=upload_id).get("Parts", []))
+
+
+def test_a_stop_ends_the_encode_and_keeps_the_upload_for_a_resume(
+    s3: S3Info, speech_m4a: Path, tmp_path: Path
+) -> None:
+    stop = threading.Event()
+    stop.set()
+    ids: list[str | None] = []
+    hooks = PushHooks(remember=lambda upload_id, size: ids.append(upload_id), stop=stop)
+    plan = PushPlan("scribedesk/job000000005/audio.opus", speech_m4a, copy=tmp_path / ".gpu.opus")
+    with pytest.raises(Exception) as caught:
+        push(storage_for(s3), plan, hooks)
+    assert type(caught.value).__name__ == "PushStopped"
+    assert ids and ids[-1] is not None  # the row still knows the upload: a retry continues it
