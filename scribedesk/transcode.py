@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 
 import av
 
-from scribedesk.audio import AudioError, AudioInfo
+from scribedesk.audio import AudioError
 
 TranscodeMode = Literal["auto", "off", "on"]
 OPUS_RATE = 16_000
@@ -37,18 +37,14 @@ class TranscodeStopped(Exception):
     """The caller asked the encoder to stop (cancel, shutdown)."""
 
 
-def source_bitrate(size: int, info: AudioInfo) -> float:
-    """The average bitrate of the file in bits per second (container overhead included)."""
-    return size * 8 / max(info.duration, 0.001)
-
-
-def wants_opus(mode: TranscodeMode, size: int, info: AudioInfo) -> bool:
-    """Whether the GPU gets an Opus copy: `on` always, `off` never, `auto` above ~48 kbit/s."""
+def wants_opus_for(mode: TranscodeMode, size: int, duration: float | None) -> bool:
+    """Whether the GPU gets an Opus copy: `on` always, `off` never, `auto` above ~48 kbit/s on average
+    (container overhead included; a file of unknown length is sent as it is)."""
     if mode == "on":
         return True
-    if mode == "off":
+    if mode == "off" or not duration:
         return False
-    return source_bitrate(size, info) > AUTO_ABOVE_BITRATE
+    return size * 8 / duration > AUTO_ABOVE_BITRATE
 
 
 def encode_opus(

@@ -96,6 +96,16 @@ class Job(BaseModel):
     cost_usd: float | None = None
     fallback_reason: str | None = None
     """Why a remote job was re-run locally, when it was."""
+    transcoded: bool | None = None
+    """True when the GPU gets an Opus copy (uploads/<id>/.gpu.opus); None until the push decides."""
+    push_upload_id: str | None = None
+    """The unfinished multipart upload of the push, so a restart continues it."""
+    copy_size: int | None = None
+    """Size of the finished Opus copy (a resumed push need not encode again)."""
+    bytes_sent: int | None = None
+    """Bytes of the object pushed to storage."""
+    bytes_saved: int | None = None
+    """Bytes the Opus copy saved against pushing the original."""
 
 
 def job_public(job: Job) -> dict[str, Any]:
@@ -120,6 +130,8 @@ def job_public(job: Job) -> dict[str, Any]:
         "execution_time_ms": job.execution_time_ms,
         "cost_usd": job.cost_usd,
         "fallback_reason": job.fallback_reason,
+        "bytes_sent": job.bytes_sent,
+        "bytes_saved": job.bytes_saved,
         "can_start": st == S.UPLOADED,
         "can_cancel": st in (S.UPLOADING, S.QUEUED, S.TRANSCRIBING),
         "can_retry": st in (S.FAILED, S.CANCELLED),

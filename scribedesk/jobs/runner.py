@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from scribedesk.audio import AudioError
 from scribedesk.config import Settings
 from scribedesk.engines.base import (
     Engine,
@@ -27,12 +28,13 @@ from scribedesk.engines.base import (
     EngineUnavailable,
     TranscribeOptions,
 )
-from scribedesk.jobs import outputs
+from scribedesk.jobs import outputs, pushing
 from scribedesk.jobs.events import EventBus
 from scribedesk.jobs.files import JobFiles
 from scribedesk.jobs.model import Job, JobStatus, check_transition, job_public, utcnow
 from scribedesk.jobs.store import JobNotFound, JobStore
 from scribedesk.storage import ObjectStorage, StorageError, make_audio_ref
+from scribedesk.transfer import PushStopped
 
 log = logging.getLogger("scribedesk.runner")
 S = JobStatus
@@ -41,10 +43,6 @@ QUEUED_POLL_MAX = 15.0
 LOCAL_POLL = 0.25
 BACKOFF_MAX = 30.0
 ENGINE_LABEL = {"runpod": "cloud GPU", "worker": "GPU worker", "local": "this computer"}
-
-
-class UploadCancelled(Exception):
-    pass
 
 
 class Runner:
@@ -151,27 +149,24 @@ class Runner:
         if self.storage is None or not job.storage_key:
             self.update(job, status=S.UPLOADED, progress=100, step="Ready to transcribe")
             return
-        path = self.files.upload_dir(job.id) / job.stored_name
+        job = self.update(job, **pushing.decide(self.settings, job), progress=0, error=None)
         stop = self._upload_stops.setdefault(job.id, threading.Event())
         stop.clear()
         loop = asyncio.get_running_loop()
-        last = {"pct": -1.0, "t": 0.0}
 
-        def on_progress(done: int) -> None:  # runs in boto3's threads
-            if stop.is_set():
-                raise UploadCancelled()
-            pct = min(99.0, 100.0 * done / max(job.size, 1))
-            now = time.monotonic()
-            if pct - last["pct"] >= 1 or now - last["t"] >= 0.5:
-                last.update(pct=pct, t=now)
-                loop.call_soon_threadsafe(self._upload_progress, job.id, pct)
+        def persist(changes: dict[str, Any]) -> None:
+            self.update(self.store.get(job.id), **changes)
 
-        self.update(job, progress=0, step="Uploading to cloud… 0%", error=None)
+        def report(pct: float, step: str) -> None:
+            self._upload_progress(job.id, pct, step)
+
         try:
-            await asyncio.to_thread(self.storage.upload_file, path, job.storage_key, on_progress)
-        except UploadCancelled:  # cancel or shutdown: whoever stopped it sets the status
+            result = await asyncio.to_thread(
+                pushing.push_job, self.storage, self.files, job, stop, loop, persist, report
+            )
+        except PushStopped:  # cancel or shutdown: whoever stopped it sets the status
             return
-        except (StorageError, OSError) as e:
+        except (StorageError, AudioError, OSError) as e:
             self.fail(self.store.get(job.id), f"Upload to object storage failed: {e}")
             return
         finally:
@@ -179,14 +174,19 @@ class Runner:
         job = self.store.get(job.id)
         if job.status == S.UPLOADING:
             self.update(
-                job, status=S.UPLOADED, uploaded_to_storage=True, progress=100, step="Ready to transcribe"
+                job,
+                **pushing.pushed_fields(job, result),
+                status=S.UPLOADED,
+                uploaded_to_storage=True,
+                progress=100,
+                step="Ready to transcribe",
             )
 
-    def _upload_progress(self, job_id: str, pct: float) -> None:
+    def _upload_progress(self, job_id: str, pct: float, step: str) -> None:
         with contextlib.suppress(JobNotFound):
             job = self.store.get(job_id)
             if job.status == S.UPLOADING:
-                self.update(job, progress=pct, step=f"Uploading to cloud… {pct:.0f}%")
+                self.update(job, progress=pct, step=step)
 
     # --- queued / transcribing ---
     async def _transcribe(self, job: Job) -> None:
@@ -206,7 +206,9 @@ class Runner:
                 self.settings,
                 self.storage if (job.uploaded_to_storage and name != "local") else None,
                 job.storage_key,
-                self.files.upload_dir(job.id) / job.stored_name,
+                pushing.gpu_path(self.files, job)
+                if name != "local"
+                else self.files.upload_dir(job.id) / job.stored_name,
                 job.duration,
             )
         except StorageError as e:

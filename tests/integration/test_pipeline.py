@@ -55,9 +55,14 @@ def test_upload_transcribe_review_and_export(
         job_id = job["job_id"]
         panel.wait_for(job_id, {"uploaded"})
 
-        key = f"scribedesk/{job_id}/audio.m4a"
-        head = s3.client().head_object(Bucket=s3.bucket, Key=key)
-        assert head["ContentLength"] == speech_m4a.stat().st_size
+        # The GPU gets a small Opus copy (TRANSCODE=auto); the player still gets the original.
+        key = f"scribedesk/{job_id}/audio.opus"
+        pushed = s3.client().get_object(Bucket=s3.bucket, Key=key)["Body"].read()
+        assert pushed[:4] == b"OggS" and b"OpusHead" in pushed[:100]
+        uploaded = panel.client.get(f"/api/jobs/{job_id}").json()
+        assert uploaded["bytes_sent"] == len(pushed) < speech_m4a.stat().st_size
+        assert uploaded["bytes_saved"] == speech_m4a.stat().st_size - len(pushed)
+        assert panel.client.get(f"/api/jobs/{job_id}/audio").content == speech_m4a.read_bytes()
 
         seen: list[str] = []
         stop = threading.Event()

@@ -28,17 +28,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class GatedStorage:
-    """Wraps the real adapter; holds every upload until released (or until the runner stops it)."""
+    """Wraps the real adapter; holds every part until released (or until the runner stops it)."""
 
     def __init__(self, real: Any) -> None:
         self.real = real
         self.release = threading.Event()
 
-    def upload_file(self, path: Path, key: str, on_progress: Callable[[int], None] | None = None) -> None:
+    def upload_part(
+        self, key: str, upload_id: str, number: int, part: Any, on_read: Callable[[int], None] | None = None
+    ) -> str:
         while not self.release.wait(0.05):
-            if on_progress:
-                on_progress(0)  # raises when the runner is told to stop
-        self.real.upload_file(path, key, on_progress)
+            if on_read:
+                on_read(0)  # raises when the runner is told to stop
+        return str(self.real.upload_part(key, upload_id, number, part, on_read))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import signal
@@ -18,7 +19,10 @@ from scribedesk.audio import probe
 from scribedesk.config import Settings
 from scribedesk.storage import ObjectStorage
 from scribedesk.transfer import PushHooks, PushPlan, push
+from tests.integration.test_pipeline import remote, upload_and_start
 from tests.support.audio import wav_duration
+from tests.support.fake_runpod import FakeRunPod
+from tests.support.panel import run_panel
 from tests.support.s3 import S3Info
 from tests.support.tcp_proxy import tcp_proxy
 
@@ -158,3 +162,22 @@ def test_a_stop_ends_the_encode_and_keeps_the_upload_for_a_resume(
         push(storage_for(s3), plan, hooks)
     assert type(caught.value).__name__ == "PushStopped"
     assert ids and ids[-1] is not None  # the row still knows the upload: a retry continues it
+
+
+def test_transcode_off_pushes_the_original_and_inline_follows_the_copy_when_on(
+    tmp_path: Path, s3: S3Info, fake_runpod: FakeRunPod, speech_m4a: Path
+) -> None:
+    with run_panel(tmp_path / "off", **remote(fake_runpod, s3, transcode="off")) as panel:
+        job_id = upload_and_start(panel, speech_m4a)
+        pushed = fetch(s3, f"scribedesk/{job_id}/audio.m4a", tmp_path / "pushed.m4a")
+        assert pushed.read_bytes() == speech_m4a.read_bytes()
+        job = panel.wait_for(job_id, {"completed"})
+        assert job["bytes_sent"] == speech_m4a.stat().st_size and job["bytes_saved"] == 0
+    with run_panel(
+        tmp_path / "on", **remote(fake_runpod, s3, transcode="on", audio_source="inline")
+    ) as panel:
+        job_id = upload_and_start(panel, speech_m4a)
+        panel.wait_for(job_id, {"completed"})
+        sent = base64.b64decode(fake_runpod.submissions[-1]["input"]["audio"])
+        assert sent[:4] == b"OggS"
+        assert sent == fetch(s3, f"scribedesk/{job_id}/audio.opus", tmp_path / "pushed.opus").read_bytes()
