@@ -176,6 +176,10 @@ class JobService:
                 await self.runner.engine(job.engine).cancel(job.remote_id)
         if job.storage_key and self.runner.storage is not None:
             try:
+                if job.push_upload_id:  # an unfinished push's parts cost storage too
+                    await asyncio.to_thread(
+                        self.runner.storage.abort_multipart, job.storage_key, job.push_upload_id
+                    )
                 await asyncio.to_thread(self.runner.storage.delete, job.storage_key)
             except StorageError as e:
                 log.warning("could not delete the stored object of job %s: %s", job.id, e)
