@@ -155,8 +155,10 @@ def panel_push(proxy: TcpProxy, work: Path, audio: Path, transcode: str) -> dict
         proxy.set_rate(rate)
         time.sleep(0.5)
         proxy.reset()
+        cpu_before = cpu_seconds(srv.pid)
         with PeakSampler(srv.pid) as sampler:
             job_id, received, done = panel.upload(audio)
+        cpu = cpu_seconds(srv.pid) - cpu_before
         job = panel.client.get(f"/api/jobs/{job_id}").json()
         pushed_through_proxy = proxy.reset()
         panel.client.delete(f"/api/jobs/{job_id}")
@@ -166,7 +168,14 @@ def panel_push(proxy: TcpProxy, work: Path, audio: Path, transcode: str) -> dict
         "bytes_sent": float(job["bytes_sent"] or 0),
         "proxy_bytes": float(pushed_through_proxy),
         "rss_growth": float(sampler.growth_bytes),
+        "cpu_seconds": cpu,
     }
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def recognition(minutes: float) -> tuple[float, float, float]:
@@ -234,6 +243,10 @@ def report(args: argparse.Namespace, size: int, r: dict[str, Any]) -> None:
         f"boto3 upload_file {thr_boto:.1f} s"
     )
     print(f"  panel time / boto3 time:       {ratio:.2f}  (goal <= 0.3: {ok[ratio <= 0.3]})")
+    print(
+        f"  panel CPU during receive+push: {thr['cpu_seconds']:.1f} s (the encode's floor on an idle core; "
+        f"wall {thr['push_seconds']:.1f} s)"
+    )
     pushed = thr["proxy_bytes"] / size
     print(
         f"  bytes pushed / source:         {pushed:.3f}  ({thr['bytes_sent'] / mib:.1f} MiB object, "
@@ -245,7 +258,10 @@ def report(args: argparse.Namespace, size: int, r: dict[str, Any]) -> None:
         f"({unt['push_seconds']:.2f} s), boto3 {size / unt_boto / mib:.1f} MiB/s ({unt_boto:.2f} s)"
     )
     print(f"  throughput vs boto3:           {speed:.2f}  (goal >= 0.8: {ok[speed >= 0.8]})")
-    print(f"unthrottled, TRANSCODE=auto: panel {unt_opus['push_seconds']:.1f} s (the encode is the floor)")
+    print(
+        f"unthrottled, TRANSCODE=auto: panel {unt_opus['push_seconds']:.1f} s, "
+        f"{unt_opus['cpu_seconds']:.1f} s of CPU (the encode is the floor)"
+    )
     growth = max(x["rss_growth"] for x in (thr, unt, unt_opus)) / size
     print(
         f"peak RSS growth / file size:     {growth:.3f}  (worst run, {growth * size / mib:.1f} MiB; "
