@@ -171,6 +171,7 @@ class JobService:
     async def delete(self, job_id: str) -> None:
         job = self.get(job_id)
         await self.runner.halt(job.id)
+        job = self.get(job_id)  # as the stopped push left it (its upload id)
         if job.status in (S.QUEUED, S.TRANSCRIBING) and job.remote_id and job.engine:
             with contextlib.suppress(Exception):
                 await self.runner.engine(job.engine).cancel(job.remote_id)

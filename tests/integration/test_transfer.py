@@ -20,6 +20,7 @@ from scribedesk.config import Settings
 from scribedesk.storage import ObjectStorage
 from scribedesk.transfer import PushHooks, PushPlan, push
 from tests.integration.test_pipeline import remote, upload_and_start
+from tests.integration.test_restart import GatedStorage
 from tests.support.audio import wav_duration
 from tests.support.fake_runpod import FakeRunPod
 from tests.support.panel import run_panel
@@ -181,3 +182,18 @@ def test_transcode_off_pushes_the_original_and_inline_follows_the_copy_when_on(
         sent = base64.b64decode(fake_runpod.submissions[-1]["input"]["audio"])
         assert sent[:4] == b"OggS"
         assert sent == fetch(s3, f"scribedesk/{job_id}/audio.opus", tmp_path / "pushed.opus").read_bytes()
+
+
+def test_deleting_a_job_mid_push_drops_its_unfinished_upload(
+    tmp_path: Path, s3: S3Info, fake_runpod: FakeRunPod, speech_m4a: Path
+) -> None:
+    with run_panel(tmp_path, **remote(fake_runpod, s3)) as panel:
+        runner = panel.app.state.service.runner
+        runner.storage = GatedStorage(runner.storage)
+        job_id = panel.upload(speech_m4a).json()["job_id"]
+        deadline = time.monotonic() + 30
+        while not s3.client().list_multipart_uploads(Bucket=s3.bucket).get("Uploads"):
+            assert time.monotonic() < deadline, "the push never started its multipart upload"
+            time.sleep(0.05)
+        assert panel.client.delete(f"/api/jobs/{job_id}").status_code in (200, 204)
+    assert not s3.client().list_multipart_uploads(Bucket=s3.bucket).get("Uploads")
