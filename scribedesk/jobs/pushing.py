@@ -20,7 +20,7 @@ from scribedesk.config import Settings
 from scribedesk.jobs.files import JobFiles
 from scribedesk.jobs.model import Job
 from scribedesk.storage import ObjectStorage, object_key
-from scribedesk.transcode import OPUS_BITRATE, wants_opus_for
+from scribedesk.transcode import OPUS_BITRATE, encode_opus, wants_opus_for
 from scribedesk.transfer import OPUS_PART_SIZE, PART_SIZE, PushHooks, PushPlan, PushResult, push
 
 GPU_COPY = ".gpu.opus"
@@ -45,6 +45,22 @@ def decide(settings: Settings, job: Job) -> dict[str, Any]:
     opus = wants_opus_for(settings.transcode, job.size, job.duration)
     key = object_key(job.id, "audio.opus" if opus else job.filename)
     return {"transcoded": opus, "storage_key": key}
+
+
+def ensure_copy(settings: Settings, files: JobFiles, job: Job) -> dict[str, Any]:
+    """Without object storage a remote engine still gets the Opus copy (inline, upload to a worker):
+    encode it before the submit. Returns the row changes (empty when already decided); blocks."""
+    if job.transcoded is not None:
+        return {}
+    if not wants_opus_for(settings.transcode, job.size, job.duration):
+        return {"transcoded": False}
+    folder = files.upload_dir(job.id)
+    copy = folder / GPU_COPY
+    partial = folder / (GPU_COPY + ".part")
+    with partial.open("wb") as out:
+        encode_opus(folder / job.stored_name, out)
+    partial.replace(copy)
+    return {"transcoded": True, "copy_size": copy.stat().st_size}
 
 
 def push_job(

@@ -201,6 +201,11 @@ class Runner:
     async def _submit(self, job: Job, name: str, engine: Engine) -> Job:
         options = TranscribeOptions.model_validate(job.options)
         try:
+            if name != "local" and job.storage_key is None:
+                self.update(job, step="Converting for the GPU…")
+                job = self.update(
+                    job, **await asyncio.to_thread(pushing.ensure_copy, self.settings, self.files, job)
+                )
             audio = await asyncio.to_thread(
                 make_audio_ref,
                 self.settings,
@@ -211,7 +216,7 @@ class Runner:
                 else self.files.upload_dir(job.id) / job.stored_name,
                 job.duration,
             )
-        except StorageError as e:
+        except (StorageError, AudioError, OSError) as e:
             self.fail(job, str(e))
             return job
         waited = _Backoff()

@@ -197,3 +197,16 @@ def test_deleting_a_job_mid_push_drops_its_unfinished_upload(
             time.sleep(0.05)
         assert panel.client.delete(f"/api/jobs/{job_id}").status_code in (200, 204)
     assert not s3.client().list_multipart_uploads(Bucket=s3.bucket).get("Uploads")
+
+
+def test_without_storage_inline_audio_is_the_opus_copy(
+    tmp_path: Path, fake_runpod: FakeRunPod, speech_m4a: Path
+) -> None:
+    settings = {"engine": "runpod", **fake_runpod.settings_overrides(), "audio_source": "inline"}
+    with run_panel(tmp_path, **settings, transcode="on") as panel:
+        job_id = upload_and_start(panel, speech_m4a)
+        panel.wait_for(job_id, {"completed"})
+        sent = base64.b64decode(fake_runpod.submissions[-1]["input"]["audio"])
+        assert sent == (tmp_path / "uploads" / job_id / ".gpu.opus").read_bytes()
+        assert sent[:4] == b"OggS"
+        assert panel.client.get(f"/api/jobs/{job_id}/audio").content == speech_m4a.read_bytes()
