@@ -86,6 +86,7 @@ class GrowingFile:
         self._size = 0
         self._final: int | None = None
         self._error: BaseException | None = None
+        self._whole_only = False
         self._changed = threading.Condition()
 
     def grew(self, size: int) -> None:
@@ -103,6 +104,12 @@ class GrowingFile:
         """The file's size once the writer finished, else None."""
         with self._changed:
             return self._final
+
+    def whole_parts_only(self) -> None:
+        """No more growth is coming, and no end either: `parts` ends after the last whole part."""
+        with self._changed:
+            self._whole_only = True
+            self._changed.notify_all()
 
     def fail(self, error: BaseException) -> None:
         with self._changed:
@@ -122,12 +129,19 @@ class GrowingFile:
                     raise self._error
                 if self._final is not None and offset >= self._final and offset > 0:
                     return
+                if self._final is None and self._size - offset < self.part_size:
+                    return  # whole parts only, and none is left
                 length = min(self.part_size, self._size - offset)
             yield FileRange(self.path, offset, length)
             offset += length
 
     def _ready(self, offset: int) -> bool:
-        return self._error is not None or self._final is not None or self._size - offset >= self.part_size
+        return (
+            self._error is not None
+            or self._final is not None
+            or self._whole_only
+            or self._size - offset >= self.part_size
+        )
 
 
 class _Sink:

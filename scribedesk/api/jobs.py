@@ -18,11 +18,17 @@ router = APIRouter()
 @router.post("/api/upload", status_code=201)
 async def upload(request: Request, jobs: ServiceDep, settings: SettingsDep) -> dict[str, Any]:
     job_id = jobs.new_id()
+    early = jobs.early_push(job_id)  # parts leave while the file arrives (TRANSCODE=off)
     try:
-        got = await receive_upload(request, jobs.files.upload_dir(job_id), settings.max_upload_bytes)
-    except UploadRejected as e:
-        raise HTTPException(e.status, str(e)) from None
-    job = await jobs.create_from_file(job_id, got.filename, got.stored_name, got.size)
+        got = await receive_upload(
+            request, jobs.files.upload_dir(job_id), settings.max_upload_bytes, early and early.arrived
+        )
+    except BaseException as e:
+        await jobs.drop_early_push(early)
+        if isinstance(e, UploadRejected):
+            raise HTTPException(e.status, str(e)) from None
+        raise
+    job = await jobs.create_from_file(job_id, got.filename, got.stored_name, got.size, early)
     return job_public(job)
 
 

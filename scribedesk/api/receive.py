@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -97,8 +98,12 @@ class _FilePart:
         return chunk
 
 
-async def receive_upload(request: Request, folder: Path, limit: int) -> Received:
-    """Write the `file` field into `folder`; UploadRejected(400/413) with a reason otherwise."""
+async def receive_upload(
+    request: Request, folder: Path, limit: int, on_written: Callable[[Path, str, int], None] | None = None
+) -> Received:
+    """Write the `file` field into `folder`; UploadRejected(400/413) with a reason otherwise.
+
+    `on_written(path, filename, bytes_on_disk)` follows each flush (the early push reads behind it)."""
     ctype, params = parse_options_header(request.headers.get("content-type", ""))
     if ctype != b"multipart/form-data" or b"boundary" not in params:
         raise UploadRejected(400, "send the audio as multipart/form-data with a field named 'file'")
@@ -124,7 +129,9 @@ async def receive_upload(request: Request, folder: Path, limit: int) -> Received
             if part.too_large:
                 raise UploadRejected(413, _too_large(limit))
             if part.out is not None and part.pending_size >= FLUSH_BYTES:
-                await asyncio.to_thread(part.out.write, part.take_pending())
+                await asyncio.to_thread(_write, part.out, part.take_pending())
+                if on_written is not None:
+                    on_written(folder / part.stored_name, part.filename or "audio", part.size)
         parser.finalize()
         if part.out is None:
             raise UploadRejected(400, "no file in the request (the form field must be named 'file')")
@@ -137,6 +144,11 @@ async def receive_upload(request: Request, folder: Path, limit: int) -> Received
         _discard(part)
         raise UploadRejected(400, f"{part.filename!r} is empty")
     return Received(filename=part.filename or "audio", stored_name=part.stored_name, size=part.size)
+
+
+def _write(out: IO[bytes], chunk: bytes) -> None:
+    out.write(chunk)
+    out.flush()
 
 
 def _discard(part: _FilePart) -> None:

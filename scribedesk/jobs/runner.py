@@ -29,6 +29,7 @@ from scribedesk.engines.base import (
     TranscribeOptions,
 )
 from scribedesk.jobs import outputs, pushing
+from scribedesk.jobs.early_push import EarlyPush
 from scribedesk.jobs.events import EventBus
 from scribedesk.jobs.files import JobFiles
 from scribedesk.jobs.model import Job, JobStatus, check_transition, job_public, utcnow
@@ -64,6 +65,8 @@ class Runner:
         self._engines: dict[str, Engine] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._upload_stops: dict[str, threading.Event] = {}
+        self.early: dict[str, EarlyPush] = {}
+        """Parts pushed while the browser's upload arrived, waiting for the push step to take over."""
 
     # --- life cycle ---
     async def start(self) -> None:
@@ -99,6 +102,8 @@ class Runner:
         """Stop driving a job (cancel, delete); the row is left as it is."""
         if ev := self._upload_stops.get(job_id):
             ev.set()
+        if (early := self.early.pop(job_id, None)) is not None:
+            await asyncio.to_thread(early.abort)
         task = self._tasks.pop(job_id, None)
         if task and not task.done() and task is not asyncio.current_task():
             task.cancel()
@@ -149,6 +154,10 @@ class Runner:
         if self.storage is None or not job.storage_key:
             self.update(job, status=S.UPLOADED, progress=100, step="Ready to transcribe")
             return
+        early = self.early.pop(job.id, None)
+        handed = await asyncio.to_thread(early.handover) if early is not None else None
+        if handed is not None and job.push_upload_id is None:  # keep the parts sent while it arrived
+            job = self.update(job, storage_key=handed[0], push_upload_id=handed[1], transcoded=False)
         job = self.update(job, **pushing.decide(self.settings, job), progress=0, error=None)
         stop = self._upload_stops.setdefault(job.id, threading.Event())
         stop.clear()

@@ -16,6 +16,7 @@ from scribedesk.config import Settings
 from scribedesk.engines.base import TranscribeOptions
 from scribedesk.exports import EXPORTERS, ExportOptions, render
 from scribedesk.jobs import outputs
+from scribedesk.jobs.early_push import EarlyPush
 from scribedesk.jobs.files import JobFiles
 from scribedesk.jobs.model import Job, JobStatus, is_job_id, job_public, new_job_id, utcnow
 from scribedesk.jobs.runner import Runner
@@ -69,14 +70,30 @@ class JobService:
         return path
 
     # --- creating ---
-    async def create_from_file(self, job_id: str, filename: str, stored_name: str, size: int) -> Job:
+    def early_push(self, job_id: str) -> EarlyPush | None:
+        """A push that starts while the upload arrives: only when the original is what gets pushed."""
+        storage = self.runner.storage
+        if storage is None or not storage.configured or self.settings.transcode != "off":
+            return None
+        return EarlyPush(storage, job_id)
+
+    async def drop_early_push(self, early: EarlyPush | None) -> None:
+        if early is not None:
+            await asyncio.to_thread(early.abort)
+
+    async def create_from_file(
+        self, job_id: str, filename: str, stored_name: str, size: int, early: EarlyPush | None = None
+    ) -> Job:
         """Register a file already streamed into uploads/<job_id>/; validates it is audio."""
         path = self.files.upload_dir(job_id) / stored_name
         try:
             info = await asyncio.to_thread(probe, path)
         except AudioError as e:
+            await self.drop_early_push(early)
             await asyncio.to_thread(self.files.remove, job_id)
             raise BadRequest(f"{filename!r} is not usable audio: {e}") from e
+        if early is not None:
+            self.runner.early[job_id] = early
         uses_storage = self.runner.storage is not None
         job = Job(
             id=job_id,

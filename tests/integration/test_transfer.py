@@ -10,9 +10,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from scribedesk.audio import probe
@@ -21,9 +23,9 @@ from scribedesk.storage import ObjectStorage
 from scribedesk.transfer import PushHooks, PushPlan, push
 from tests.integration.test_pipeline import remote, upload_and_start
 from tests.integration.test_restart import GatedStorage
-from tests.support.audio import wav_duration
+from tests.support.audio import tone_wav, wav_duration
 from tests.support.fake_runpod import FakeRunPod
-from tests.support.panel import run_panel
+from tests.support.panel import Panel, run_panel
 from tests.support.s3 import S3Info
 from tests.support.tcp_proxy import tcp_proxy
 
@@ -210,3 +212,63 @@ def test_without_storage_inline_audio_is_the_opus_copy(
         assert sent == (tmp_path / "uploads" / job_id / ".gpu.opus").read_bytes()
         assert sent[:4] == b"OggS"
         assert panel.client.get(f"/api/jobs/{job_id}/audio").content == speech_m4a.read_bytes()
+
+
+def _slow_body(path: Path, boundary: str, pause_after: int, until: Callable[[], bool]) -> Iterator[bytes]:
+    """A multipart body that stops half way until `until()` holds, like a browser on a slow link."""
+    yield (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
+        "Content-Type: audio/wav\r\n\r\n"
+    ).encode()
+    sent = 0
+    with path.open("rb") as f:
+        while block := f.read(MB):
+            yield block
+            sent += len(block)
+            if sent == pause_after:
+                deadline = time.monotonic() + 60
+                while not until():
+                    assert time.monotonic() < deadline, "no part reached storage while the upload arrived"
+                    time.sleep(0.05)
+    yield f"\r\n--{boundary}--\r\n".encode()
+
+
+def _stored_parts(s3: S3Info) -> int:
+    client = s3.client()
+    uploads = client.list_multipart_uploads(Bucket=s3.bucket).get("Uploads", [])
+    return sum(len(_parts(s3, u["Key"], u["UploadId"])) for u in uploads)
+
+
+def _post_slowly(panel: Panel, path: Path, s3: S3Info) -> httpx.Response:
+    boundary = "slowboundary0123"
+    body = _slow_body(path, boundary, 20 * MB, lambda: _stored_parts(s3) >= 1)
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    return panel.client.post("/api/upload", content=body, headers=headers, timeout=120)
+
+
+def test_with_transcode_off_parts_leave_while_the_upload_arrives(
+    tmp_path: Path, s3: S3Info, fake_runpod: FakeRunPod
+) -> None:
+    recording = tone_wav(tmp_path / "long.wav", 24 * MB / 32000)  # 16 kHz 16-bit mono: 24 MB
+    with tcp_proxy(s3.endpoint_url) as proxy:
+        settings = remote(fake_runpod, s3, transcode="off", s3_endpoint_url=proxy.url)
+        with run_panel(tmp_path / "panel", **settings) as panel:
+            answer = _post_slowly(panel, recording, s3)  # waits until a part is stored mid-upload
+            assert answer.status_code == 201, answer.text
+            job = panel.wait_for(answer.json()["job_id"], {"uploaded"})
+    stored = fetch(s3, f"scribedesk/{job['job_id']}/audio.wav", tmp_path / "stored.wav")
+    assert stored.read_bytes() == recording.read_bytes()
+    assert not s3.client().list_multipart_uploads(Bucket=s3.bucket).get("Uploads")
+    # The parts sent early were kept, not sent again: the wire carried the file once (plus requests).
+    assert recording.stat().st_size <= proxy.sent < recording.stat().st_size + MB
+
+
+def test_with_transcode_off_a_file_that_is_not_audio_leaves_no_parts_behind(
+    tmp_path: Path, s3: S3Info, fake_runpod: FakeRunPod
+) -> None:
+    junk = tmp_path / "junk.wav"
+    junk.write_bytes(os.urandom(24 * MB))
+    with run_panel(tmp_path / "panel", **remote(fake_runpod, s3, transcode="off")) as panel:
+        answer = _post_slowly(panel, junk, s3)
+        assert answer.status_code == 400 and "not usable audio" in answer.text
+    assert not s3.client().list_multipart_uploads(Bucket=s3.bucket).get("Uploads")
