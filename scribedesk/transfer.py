@@ -172,6 +172,9 @@ def push(storage: ObjectStorage, plan: PushPlan, hooks: PushHooks) -> PushResult
             stored = {p.number: p for p in storage.list_parts(plan.key, upload_id)}
         except UploadForgotten:
             upload_id = None  # completed, aborted or expired: start clean
+            if (done := _already_stored(storage, plan)) is not None:
+                hooks.remember(None, plan.copy_size)
+                return done
     if upload_id is None:
         upload_id = storage.create_multipart(plan.key, "audio/ogg" if plan.copy else None)
         hooks.remember(upload_id, plan.copy_size)
@@ -195,6 +198,14 @@ def push(storage: ObjectStorage, plan: PushPlan, hooks: PushHooks) -> PushResult
             "incomplete — try again"
         )
     return PushResult(object_size=size, bytes_sent=sent, parts_kept=kept)
+
+
+def _already_stored(storage: ObjectStorage, plan: PushPlan) -> PushResult | None:
+    """The upload was completed just before a restart: the object is there, whole."""
+    size = plan.copy_size if plan.copy is not None else plan.original.stat().st_size
+    if size is not None and storage.size(plan.key) == size:
+        return PushResult(object_size=size, bytes_sent=0)
+    return None
 
 
 def _source(plan: PushPlan, hooks: PushHooks, upload_id: str) -> tuple[GrowingFile, threading.Thread | None]:

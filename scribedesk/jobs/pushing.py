@@ -21,11 +21,13 @@ from scribedesk.jobs.files import JobFiles
 from scribedesk.jobs.model import Job
 from scribedesk.storage import ObjectStorage, object_key
 from scribedesk.transcode import OPUS_BITRATE, encode_opus, wants_opus_for
-from scribedesk.transfer import OPUS_PART_SIZE, PART_SIZE, PushHooks, PushPlan, PushResult, push
+from scribedesk.transfer import OPUS_PART_SIZE, PART_SIZE, PushHooks, PushPlan, PushResult, PushStopped, push
 
 GPU_COPY = ".gpu.opus"
 """The Opus copy's name under uploads/<job>/: a dot name, which safe_filename never gives an upload."""
 
+ROW_WAIT = 60.0
+"""Seconds a push thread waits for the event loop to save the row before it gives up (shutdown)."""
 Persist = Callable[[dict[str, Any]], None]
 """Applies changes to the job row on the event loop (the row's only writer)."""
 Report = Callable[[float, str], None]
@@ -113,8 +115,11 @@ def _on_loop(loop: asyncio.AbstractEventLoop, persist: Persist, changes: dict[st
         except BaseException as e:
             done.set_exception(e)
 
-    loop.call_soon_threadsafe(run)
-    done.result()
+    try:
+        loop.call_soon_threadsafe(run)
+        done.result(timeout=ROW_WAIT)
+    except (RuntimeError, TimeoutError) as e:  # the loop is closing (shutdown): stop, resume later
+        raise PushStopped() from e
 
 
 class _Progress:

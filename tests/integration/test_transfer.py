@@ -272,3 +272,15 @@ def test_with_transcode_off_a_file_that_is_not_audio_leaves_no_parts_behind(
         answer = _post_slowly(panel, junk, s3)
         assert answer.status_code == 400 and "not usable audio" in answer.text
     assert not s3.client().list_multipart_uploads(Bucket=s3.bucket).get("Uploads")
+
+
+def test_a_push_completed_just_before_a_restart_is_not_sent_again(s3: S3Info, tmp_path: Path) -> None:
+    original = tmp_path / "interview.wav"
+    original.write_bytes(os.urandom(6 * MB))
+    key = "scribedesk/job000000006/audio.wav"
+    ids: list[str | None] = []
+    remember = PushHooks(remember=lambda upload_id, size: ids.append(upload_id))
+    push(storage_for(s3), PushPlan(key, original, part_size=5 * MB), remember)
+    # The row still holds the upload id when the panel died between "complete" and saving the row.
+    again = push(storage_for(s3), PushPlan(key, original, upload_id=ids[0], part_size=5 * MB), PushHooks())
+    assert again.bytes_sent == 0 and again.object_size == original.stat().st_size
