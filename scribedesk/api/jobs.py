@@ -9,8 +9,8 @@ from fastapi.responses import FileResponse
 
 from scribedesk.api.deps import ServiceDep, SettingsDep
 from scribedesk.api.receive import UploadRejected, receive_upload
-from scribedesk.engines.base import TranscribeOptions
-from scribedesk.jobs.model import job_public
+from scribedesk.jobs.views import job_public
+from scribedesk.options import TranscribeOptions
 
 router = APIRouter()
 
@@ -21,7 +21,10 @@ async def upload(request: Request, jobs: ServiceDep, settings: SettingsDep) -> d
     early = jobs.early_push(job_id)  # parts leave while the file arrives (TRANSCODE=off)
     try:
         got = await receive_upload(
-            request, jobs.files.upload_dir(job_id), settings.max_upload_bytes, early and early.arrived
+            request,
+            jobs.files.upload_dir(job_id),
+            settings.max_upload_bytes,
+            early.arrived if early else None,
         )
     except BaseException as e:
         await jobs.drop_early_push(early)

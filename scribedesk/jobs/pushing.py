@@ -40,6 +40,11 @@ def gpu_path(files: JobFiles, job: Job) -> Path:
     return folder / GPU_COPY if job.transcoded else folder / job.stored_name
 
 
+def engine_path(files: JobFiles, job: Job, engine: str) -> Path:
+    """The local engine reads the original; a remote one the file that was (or would be) pushed."""
+    return gpu_path(files, job) if engine != "local" else files.upload_dir(job.id) / job.stored_name
+
+
 def decide(settings: Settings, job: Job) -> dict[str, Any]:
     """The row changes that fix, once, what this job pushes (empty when already decided)."""
     if job.transcoded is not None or job.storage_key is None:

@@ -27,7 +27,7 @@ from tests.support.audio import tone_wav, wav_duration
 from tests.support.fake_runpod import FakeRunPod
 from tests.support.panel import Panel, run_panel
 from tests.support.s3 import S3Info
-from tests.support.tcp_proxy import tcp_proxy
+from tests.support.tcp_proxy import TcpProxy, tcp_proxy
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
@@ -132,12 +132,12 @@ def test_a_kill_half_way_resumes_and_resends_at_most_two_parts(s3: S3Info, tmp_p
             child.send_signal(signal.SIGKILL)
         finally:
             child.wait()
+        proxy.set_rate(None)
+        _quiet(proxy)  # what the dead process left in its socket buffers drains first
+        proxy.reset()
         upload_id = json.loads(state.read_text())["upload_id"]
         kept_before = sum(p["Size"] for p in _parts(s3, key, upload_id))
         assert 0 < kept_before < size
-
-        proxy.reset()
-        proxy.set_rate(None)
         plan = PushPlan(key, original, upload_id=upload_id, part_size=part)
         result = push(storage_for(s3, proxy.url), plan, PushHooks())
         received = proxy.reset()
@@ -147,6 +147,14 @@ def test_a_kill_half_way_resumes_and_resends_at_most_two_parts(s3: S3Info, tmp_p
     assert result.bytes_sent == missing <= size // 2 + 2 * part
     assert result.parts_kept == kept_before // part
     assert missing <= received < missing + 64 * 1024  # the parts themselves plus HTTP requests
+
+
+def _quiet(proxy: TcpProxy) -> None:
+    """Wait until no byte has passed the proxy for half a second."""
+    last = -1
+    while proxy.sent != last:
+        last = proxy.sent
+        time.sleep(0.5)
 
 
 def _parts(s3: S3Info, key: str, upload_id: str) -> list[dict[str, Any]]:
