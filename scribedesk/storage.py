@@ -31,6 +31,7 @@ from botocore.exceptions import (
 
 from scribedesk.config import Settings
 from scribedesk.engines.base import AudioRef
+from scribedesk.redact import redact
 
 MB = 1024 * 1024
 RUNPOD_REQUEST_LIMIT = 10 * 1000 * 1000
@@ -206,9 +207,7 @@ class ObjectStorage:
 
     def _wrap(self, exc: Exception, action: str) -> StorageError:
         message = _describe(exc, action, self.bucket, self.endpoint)
-        for secret in self._settings.secret_values():
-            message = message.replace(secret, "***")
-        return StorageError(message)
+        return StorageError(redact(message, self._settings.secret_values()))
 
 
 class _ProgressAdder:

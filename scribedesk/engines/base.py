@@ -90,6 +90,10 @@ class EngineUnavailable(EngineError):
         self.retry_after = retry_after
 
 
+class EngineSubmitUnknown(EngineUnavailable):
+    """A submit went out but no answer came back: the remote job may exist (and be billed) unseen."""
+
+
 class Engine(Protocol):
     """A place that turns audio into a worker-style output dict."""
 

@@ -8,6 +8,7 @@ deletes a job even mid-run, outputs over ~20 MB come back as COMPLETED without `
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from datetime import UTC, datetime
@@ -24,9 +25,11 @@ from scribedesk.engines.base import (
     EngineRejected,
     EngineState,
     EngineStatus,
+    EngineSubmitUnknown,
     EngineUnavailable,
     TranscribeOptions,
 )
+from scribedesk.redact import redact
 
 MINUTE_MS = 60_000
 HOUR_MS = 60 * MINUTE_MS
@@ -35,6 +38,10 @@ DEFAULT_EXECUTION_TIMEOUT_MS = 10 * MINUTE_MS
 MAX_POLICY_MS = 7 * 24 * HOUR_MS
 UNKNOWN_DURATION_TIMEOUT_MS = 4 * HOUR_MS
 """When the audio length is unknown, allow a long interview on a slow cold start."""
+RUN_DEADLINE = 180.0
+"""Seconds a /run answer may take in all: generous, since a lost answer may mean a paid run we cannot see."""
+CALL_DEADLINE = 60.0
+"""Seconds any other call (status, cancel, health) may take in all, however slowly its bytes trickle."""
 
 _STATES = {
     "IN_QUEUE": EngineState.QUEUED,
@@ -246,14 +253,23 @@ class RunPodEngine:
     resumable = True
     needs_storage = True
 
-    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        run_deadline: float = RUN_DEADLINE,
+        call_deadline: float = CALL_DEADLINE,
+    ) -> None:
         self._settings = settings
         self._endpoint = settings.runpod_endpoint_id
+        self._deadlines = {"run": run_deadline, "other": call_deadline}
         key = settings.runpod_api_key.get_secret_value() if settings.runpod_api_key else ""
         self._client = httpx.AsyncClient(
             base_url=f"{settings.runpod_api_url.rstrip('/')}/{self._endpoint}",
             headers={"Authorization": f"Bearer {key}", "Accept": "application/json"},
-            timeout=httpx.Timeout(30.0, connect=10.0),
+            # httpx's timeouts count per read; the deadline in _call bounds the whole exchange.
+            timeout=httpx.Timeout(max(run_deadline, call_deadline), connect=10.0),
             transport=transport,
             follow_redirects=False,
         )
@@ -305,12 +321,12 @@ class RunPodEngine:
     async def _call(
         self, method: str, path: str, call: str, payload: Any = None, handle: str | None = None
     ) -> dict[str, Any]:
+        deadline = self._deadlines["run" if call == "run" else "other"]
         try:
-            response = await self._client.request(method, path, json=payload)
-        except httpx.TimeoutException as e:
-            raise EngineUnavailable(f"RunPod did not answer in time ({call}: {type(e).__name__})") from e
-        except httpx.HTTPError as e:
-            raise EngineUnavailable(f"Could not reach RunPod ({call}: {type(e).__name__})") from e
+            async with asyncio.timeout(deadline):
+                response = await self._client.request(method, path, json=payload)
+        except (TimeoutError, httpx.HTTPError) as e:
+            raise _transport_error(e, call, deadline) from e
         if response.status_code >= 400:
             raise self._http_error(response, call, handle)
         try:
@@ -348,9 +364,18 @@ class RunPodEngine:
         return EngineRejected(f"RunPod refused the {call} request (HTTP {code}){said}")
 
     def _scrub(self, text: str) -> str:
-        for secret in self._settings.secret_values():
-            text = text.replace(secret, "***")
-        return text
+        return redact(text, self._settings.secret_values())
+
+
+def _transport_error(e: Exception, call: str, deadline: float) -> EngineUnavailable:
+    """No usable answer. A submit that went out may have queued (and will bill) a job we have no id for."""
+    why = f"no complete answer within {deadline:g} s" if isinstance(e, TimeoutError) else type(e).__name__
+    never_sent = isinstance(e, httpx.ConnectError | httpx.ConnectTimeout | httpx.UnsupportedProtocol)
+    if call == "run" and not never_sent:
+        return EngineSubmitUnknown(f"RunPod did not answer the submit ({why}); the job may exist")
+    if isinstance(e, TimeoutError | httpx.TimeoutException):
+        return EngineUnavailable(f"RunPod did not answer in time ({call}: {why})")
+    return EngineUnavailable(f"Could not reach RunPod ({call}: {why})")
 
 
 _NOT_CONFIGURED = "RunPod is not configured: set RUNPOD_API_KEY and RUNPOD_ENDPOINT_ID"

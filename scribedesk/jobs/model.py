@@ -77,6 +77,8 @@ class Job(BaseModel):
     """Sanitized file name under uploads/<id>/."""
     size: int
     duration: float | None = None
+    media_type: str | None = None
+    """The probed container's media type: the only type the upload is ever served as."""
     status: JobStatus = JobStatus.UPLOADING
     progress: float = 0.0
     step: str = ""

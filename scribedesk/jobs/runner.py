@@ -32,6 +32,7 @@ from scribedesk.jobs.events import EventBus
 from scribedesk.jobs.files import JobFiles
 from scribedesk.jobs.model import Job, JobStatus, check_transition, job_public, utcnow
 from scribedesk.jobs.store import JobNotFound, JobStore
+from scribedesk.redact import redact
 from scribedesk.storage import ObjectStorage, StorageError, make_audio_ref
 
 log = logging.getLogger("scribedesk.runner")
@@ -113,6 +114,9 @@ class Runner:
 
     # --- row updates ---
     def update(self, job: Job, **changes: Any) -> Job:
+        for key in ("error", "step"):  # both reach the page and the log: never a secret or a signed URL
+            if isinstance(changes.get(key), str):
+                changes[key] = redact(changes[key], self.settings.secret_values())
         new_status = changes.get("status")
         if new_status is not None and new_status != job.status:
             check_transition(job.status, new_status)
@@ -123,6 +127,7 @@ class Runner:
         return job
 
     def fail(self, job: Job, message: str) -> None:
+        message = redact(message, self.settings.secret_values())
         log.warning("job %s failed: %s", job.id, message)
         self.update(job, status=S.FAILED, error=message, step="Failed", finished_at=utcnow())
 

@@ -20,10 +20,12 @@ from scribedesk.jobs.files import JobFiles
 from scribedesk.jobs.model import Job, JobStatus, is_job_id, job_public, new_job_id, utcnow
 from scribedesk.jobs.runner import Runner
 from scribedesk.jobs.store import JobNotFound, JobStore
+from scribedesk.media import FALLBACK, MEDIA_TYPES, NotMediaContainer, check_container
 from scribedesk.storage import StorageError, object_key
 from scribedesk.transcript.cleanup import flag_reason
 from scribedesk.transcript.edits import apply_edit
 from scribedesk.transcript.model import Transcript
+from scribedesk.transcript.sanitize import clean_edit, clean_line, clean_transcript
 
 log = logging.getLogger("scribedesk.jobs")
 S = JobStatus
@@ -68,13 +70,28 @@ class JobService:
             raise NotFound("the audio file is no longer on this computer")
         return path
 
+    async def audio_file(self, job_id: str) -> tuple[Path, str, str]:
+        """(path, media type, file name) to serve: the type of the probed container, never the name's."""
+        path = self.audio_path(job_id)
+        job = self.get(job_id)
+        kind = job.media_type
+        if kind is None:  # a job from before the type was recorded
+            with contextlib.suppress(NotMediaContainer):
+                kind = await asyncio.to_thread(check_container, path)
+        kind = kind or FALLBACK[0]
+        ext = next((e for t, e in MEDIA_TYPES.values() if t == kind), FALLBACK[1])
+        return path, kind, f"audio.{ext}"
+
     # --- creating ---
     async def create_from_file(self, job_id: str, filename: str, stored_name: str, size: int) -> Job:
         """Register a file already streamed into uploads/<job_id>/; validates it is audio."""
+        filename = clean_line(filename) or "audio"  # shown on the page and written into every export
         path = self.files.upload_dir(job_id) / stored_name
         try:
+            # The container first: a playlist or script is refused before anything decodes it.
+            kind = await asyncio.to_thread(check_container, path)
             info = await asyncio.to_thread(probe, path)
-        except AudioError as e:
+        except (AudioError, NotMediaContainer) as e:
             await asyncio.to_thread(self.files.remove, job_id)
             raise BadRequest(f"{filename!r} is not usable audio: {e}") from e
         uses_storage = self.runner.storage is not None
@@ -84,6 +101,7 @@ class JobService:
             stored_name=stored_name,
             size=size,
             duration=info.duration,
+            media_type=kind,
             status=S.UPLOADING if uses_storage else S.UPLOADED,
             progress=0 if uses_storage else 100,
             step="Waiting to upload to cloud…" if uses_storage else "Ready to transcribe",
@@ -191,7 +209,7 @@ class JobService:
         t = await asyncio.to_thread(self.files.read_transcript, job.id)
         if t is None:
             raise NotFound("the transcript file is missing")
-        return t
+        return clean_transcript(t)  # one saved before text was cleaned at the boundary
 
     async def result(self, job_id: str) -> dict[str, Any]:
         job = self.get(job_id)
@@ -214,16 +232,17 @@ class JobService:
             job = self.get(job_id)
             before = await self._transcript(job)
             try:
-                after = apply_edit(before, op)
+                after = apply_edit(before, clean_edit(op))
             except ValueError as e:
                 raise BadRequest(str(e)) from e
             await asyncio.to_thread(self._save_edit, job, before, after)
             return await asyncio.to_thread(self._result_view, job, after)
 
     def _save_edit(self, job: Job, before: Transcript, after: Transcript) -> None:
+        rendered = outputs.render_exports(job, after)  # an edit no export can hold is refused, not saved
         self.files.push_undo(job.id, before)
         self.files.write_transcript(job.id, after)
-        outputs.write_exports(self.files, job, after)
+        outputs.save_exports(self.files, job, rendered)
 
     async def rename_speakers(self, job_id: str, mapping: dict[str, str]) -> dict[str, Any]:
         return await self.edit(job_id, {"op": "rename", "speakers": mapping})

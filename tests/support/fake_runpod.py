@@ -9,6 +9,7 @@ the runpod SDK validator in the public workers does (unknown keys and wrong type
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from tests.support.servers import serve
 from tests.support.whisperx_output import whisperx_output
@@ -27,6 +28,8 @@ from tests.support.whisperx_output import whisperx_output
 FINAL = {"COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"}
 NO_OUTPUT = "__no_output__"
 """Use as `output=` of an Ending: COMPLETED without an `output` key (RunPod drops outputs over ~20 MB)."""
+QUOTE_INPUT = "__quote_input__"
+"""Use as `error=` of an Ending: the error quotes the job's audio input, as a failed download does."""
 
 # key -> (type, required); the input schemas of the workers RUNPOD.md describes.
 SCHEMAS: dict[str, dict[str, tuple[type, bool]]] = {
@@ -178,6 +181,9 @@ class FakeRunPod:
         self.requests: list[dict[str, Any]] = []
         self._next_endings: list[Ending] = []
         self._faults: dict[str, list[Fault]] = {}
+        self.run_delay = 0.0
+        """Seconds /run waits before answering, after the job exists (a slow answer, not a lost job)."""
+        self._trickles: dict[str, list[float]] = {}
         self._lock = threading.RLock()
         self.app = self._build_app()
 
@@ -213,6 +219,26 @@ class FakeRunPod:
         fault = Fault(status, body, None if retry_after is None else str(retry_after))
         with self._lock:
             self._faults.setdefault(route, []).extend([fault] * times)
+
+    def trickle_next(self, route: str, byte_interval: float, *, times: int = 1) -> None:
+        """The next `times` answers on route come one byte every `byte_interval` seconds."""
+        with self._lock:
+            self._trickles.setdefault(route, []).extend([byte_interval] * times)
+
+    def _trickled(self, route: str, answer: JSONResponse) -> Response:
+        with self._lock:
+            pending = self._trickles.get(route)
+            interval = pending.pop(0) if pending else None
+        if interval is None:
+            return answer
+        body = bytes(answer.body)
+
+        async def drip() -> Any:
+            for i in range(len(body)):
+                yield body[i : i + 1]
+                await asyncio.sleep(interval)
+
+        return StreamingResponse(drip(), status_code=answer.status_code, media_type="application/json")
 
     def expire(self, job_id: str) -> None:
         """Forget the job, as RunPod does 30 minutes after completion or when ttl runs out."""
@@ -263,6 +289,10 @@ class FakeRunPod:
                 return Ending("FAILED", error=errors)
         if ending.status == "COMPLETED" and ending.output is None:
             ending.output = self.default_output
+        if ending.error == QUOTE_INPUT:
+            given = payload.get("input") or {}
+            audio = given.get("audio") or given.get("audio_file") or ""
+            ending = Ending(ending.status, ending.output, f"Could not download {audio}: HTTP 403 Forbidden")
         return ending
 
     # --- HTTP ------------------------------------------------------------------------------
@@ -310,7 +340,10 @@ class FakeRunPod:
                 self.submissions.append(payload)
                 job = FakeJob(f"{uuid.uuid4()}-u1", payload, self._ending_for(payload))
                 self.jobs[job.id] = job
-                return JSONResponse({"id": job.id, "status": "IN_QUEUE"})
+                delay = self.run_delay
+            if delay:
+                await asyncio.sleep(delay)
+            return self._trickled("run", JSONResponse({"id": job.id, "status": "IN_QUEUE"}))
 
         @app.get("/v2/{endpoint}/status/{job_id}")
         async def status(endpoint: str, job_id: str, request: Request) -> Response:
@@ -320,7 +353,8 @@ class FakeRunPod:
                 if (job := self._job(job_id)) is None:
                     return missing
                 self._advance(job)
-                return JSONResponse(self._view(job))
+                view = JSONResponse(self._view(job))
+            return self._trickled("status", view)
 
         @app.post("/v2/{endpoint}/cancel/{job_id}")
         async def cancel(endpoint: str, job_id: str, request: Request) -> Response:
