@@ -34,12 +34,13 @@ ALLOWED: dict[JobStatus, set[JobStatus]] = {
     S.QUEUED: {S.TRANSCRIBING, S.PROCESSING, S.QUEUED} | _ENDS,
     S.TRANSCRIBING: {S.PROCESSING, S.QUEUED, S.TRANSCRIBING} | _ENDS,
     S.PROCESSING: {S.COMPLETED} | _ENDS,
-    S.COMPLETED: {S.QUEUED},
+    S.COMPLETED: {S.QUEUED, S.FAILED},
     S.FAILED: {S.QUEUED, S.UPLOADING, S.PROCESSING},
     S.CANCELLED: {S.QUEUED, S.UPLOADING},
 }
 """QUEUED/TRANSCRIBING -> QUEUED covers RunPod requeueing a job and a local fallback resubmit;
-FAILED -> PROCESSING is a retry that re-reads a saved raw output instead of paying for a new run."""
+FAILED -> PROCESSING is a retry that re-reads a saved raw output instead of paying for a new run;
+COMPLETED -> FAILED is a transcript file found damaged (set aside; Retry rebuilds it from raw.json)."""
 
 
 class InvalidTransition(Exception):

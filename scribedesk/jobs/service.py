@@ -18,6 +18,7 @@ from scribedesk.exports import EXPORTERS, ExportOptions, render
 from scribedesk.jobs import outputs
 from scribedesk.jobs.files import JobFiles
 from scribedesk.jobs.model import Job, JobStatus, is_job_id, job_public, new_job_id, utcnow
+from scribedesk.jobs.quarantine import DamagedFile, set_aside
 from scribedesk.jobs.runner import Runner
 from scribedesk.jobs.store import JobNotFound, JobStore
 from scribedesk.media import FALLBACK, MEDIA_TYPES, NotMediaContainer, check_container
@@ -206,10 +207,26 @@ class JobService:
     async def _transcript(self, job: Job) -> Transcript:
         if job.status != S.COMPLETED:
             raise Conflict(f"the job is {job.status.value}; the transcript is not ready")
-        t = await asyncio.to_thread(self.files.read_transcript, job.id)
+        try:
+            t = await asyncio.to_thread(self.files.read_transcript, job.id)
+        except ValueError:
+            raise Conflict(await asyncio.to_thread(self._set_aside_transcript, job)) from None
         if t is None:
             raise NotFound("the transcript file is missing")
         return clean_transcript(t)  # one saved before text was cleaned at the boundary
+
+    def _set_aside_transcript(self, job: Job) -> str:
+        """A damaged transcript.json: rename it, fail the job with the way back, return the message."""
+        moved = set_aside(self.files.transcript_path(job.id))
+        how = (
+            "Retry rebuilds it from the worker's saved output (no new paid run); earlier versions stay "
+            "reachable with Undo"
+            if self.files.raw_path(job.id).exists()
+            else "Retry runs the transcription again"
+        )
+        message = f"The transcript file was damaged and has been set aside as {moved.name}. {how}."
+        self.runner.update(self.store.get(job.id), status=S.FAILED, error=message, step="Failed")
+        return message
 
     async def result(self, job_id: str) -> dict[str, Any]:
         job = self.get(job_id)
@@ -252,7 +269,10 @@ class JobService:
             job = self.get(job_id)
             if job.status != S.COMPLETED:
                 raise Conflict(f"the job is {job.status.value}; the transcript is not ready")
-            previous = await asyncio.to_thread(self.files.pop_undo, job.id)
+            try:
+                previous = await asyncio.to_thread(self.files.pop_undo, job.id)
+            except DamagedFile as e:
+                raise Conflict(str(e)) from None
             if previous is None:
                 raise Conflict("nothing to undo")
             await asyncio.to_thread(self.files.write_transcript, job.id, previous)

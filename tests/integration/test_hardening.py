@@ -29,9 +29,13 @@ def raw_upload(panel: Panel, audio: Path, name: str) -> Any:
     """A multipart body built by hand, so the file name reaches the panel byte for byte."""
     boundary = "i9boundary"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode() + audio.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + audio.read_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
     return panel.client.post("/api/upload", content=body, headers=headers)
 
@@ -176,7 +180,7 @@ def test_a_failed_download_quoting_the_presigned_url_shows_no_signature(
         shown = panel.client.get("/api/jobs").text + panel.client.get(f"/api/status/{job_id}").text
         assert sent_url.split("?")[1] not in shown
         for secret in panel.settings.secret_values():
-            assert secret not in shown and secret not in caplog.text or secret == "desk"
+            assert (secret not in shown and secret not in caplog.text) or secret == "desk"
         assert "X-Amz-Signature" not in caplog.text
 
 
