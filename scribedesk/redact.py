@@ -17,7 +17,9 @@ from urllib.parse import quote
 MASK = "***"
 
 # A URL up to its query string; the query (and any fragment) is replaced.
-_URL_QUERY = re.compile(r"(?P<base>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s?#\"'<>]+)\?[^\s\"'<>]*")
+_URL_QUERY = re.compile(
+    r"(?P<base>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s?#\"'<>]+)\?[^\s\"'<>]*?(?P<tail>[.,:;)\]]*)(?=[\s\"'<>]|$)"
+)
 # Signed-request parameters quoted without their URL (a worker may print just the query).
 _SIGNED_PARAM = re.compile(
     r"(?P<name>\b(?:X-Amz-(?:Credential|Signature|Security-Token)|AWSAccessKeyId|Signature"
@@ -40,7 +42,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """`text` without URL query strings, signed-request parameters, bearer tokens or known secrets."""
     if not text:
         return text
-    out = _URL_QUERY.sub(lambda m: f"{m.group('base')}?{MASK}", text)
+    out = _URL_QUERY.sub(lambda m: f"{m.group('base')}?{MASK}{m.group('tail')}", text)
     out = _SIGNED_PARAM.sub(lambda m: f"{m.group('name')}{MASK}", out)
     out = _BEARER.sub(lambda m: f"{m.group('name')}{MASK}", out)
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
