@@ -171,6 +171,18 @@ class ObjectStorage:
         except _BOTO_ERRORS as e:
             raise self._wrap(e, f"reading {key}") from e
 
+    def read(self, key: str) -> bytes | None:
+        """An object's bytes, or None when it does not exist (the worker's output.json on the volume)."""
+        try:
+            body: bytes = self._client().get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except ClientError as e:
+            if _code(e) in ("NoSuchKey", "404", "NotFound"):
+                return None
+            raise self._wrap(e, f"reading {key}") from e
+        except _BOTO_ERRORS as e:
+            raise self._wrap(e, f"reading {key}") from e
+        return body
+
     def presigned_get(self, key: str, expires: int = 86400) -> str:
         """A GET URL the worker can download from without keys (not supported by RunPod's S3 API)."""
         try:

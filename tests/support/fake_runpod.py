@@ -43,6 +43,7 @@ SCHEMAS: dict[str, dict[str, tuple[type, bool]]] = {
         "min_speakers": (int, False),
         "max_speakers": (int, False),
         "initial_prompt": (str, False),
+        "job_key": (str, False),
     },
     "kodxana": {
         "audio_file": (str, True),
@@ -140,6 +141,8 @@ class FakeJob:
     submitted: float = field(default_factory=time.monotonic)
     expired: bool = False
     retries: int = 0
+    from_volume: bool = False
+    """Answered from the volume's output.json (the worker's exactly-once contract): no paid work."""
 
 
 @dataclass
@@ -184,6 +187,12 @@ class FakeRunPod:
         self.run_delay = 0.0
         """Seconds /run waits before answering, after the job exists (a slow answer, not a lost job)."""
         self._trickles: dict[str, list[float]] = {}
+        self.volume: Any = None
+        """An S3Info (moto) standing for the network volume: our worker's output.json contract runs on it."""
+        self.expire_when_done = False
+        """Forget a job the moment it ends, as if the panel polled again after RunPod's 30 minutes."""
+        self.transcriptions = 0
+        """Jobs that did paid work (reached COMPLETED or FAILED other than from the volume's output.json)."""
         self._lock = threading.RLock()
         self.app = self._build_app()
 
@@ -266,6 +275,43 @@ class FakeRunPod:
             job.status = "IN_PROGRESS"
         else:
             job.status = job.ending.status
+        if job.status in FINAL and job.status != "CANCELLED" and not job.from_volume:
+            self.transcriptions += 1
+            self._save_to_volume(job)
+        if job.status in FINAL and self.expire_when_done:
+            job.expired = True
+
+    def _volume_key(self, job: FakeJob | dict[str, Any]) -> str | None:
+        payload = job.payload if isinstance(job, FakeJob) else job
+        key = (payload.get("input") or {}).get("job_key")
+        return f"scribedesk/{key}/output.json" if isinstance(key, str) and self.volume is not None else None
+
+    def _save_to_volume(self, job: FakeJob) -> None:
+        """Our worker writes its complete output to the volume before returning (issue 9's contract)."""
+        key = self._volume_key(job)
+        output = self.default_output if job.ending.output == NO_OUTPUT else job.ending.output
+        if key is not None and job.status == "COMPLETED" and isinstance(output, dict):
+            body = json.dumps(output).encode()
+            self.volume.client().put_object(Bucket=self.volume.bucket, Key=key, Body=body)
+
+    def _from_volume(self, payload: dict[str, Any]) -> Any:
+        key = self._volume_key(payload)
+        if key is None:
+            return None
+        try:
+            got = self.volume.client().get_object(Bucket=self.volume.bucket, Key=key)
+        except Exception:  # NoSuchKey: this job key never finished
+            return None
+        return json.loads(got["Body"].read())
+
+    def tick(self) -> None:
+        """Move time-driven jobs along with nobody polling (a job whose id the panel never learnt)."""
+        if self.seconds_per_state is None:
+            return
+        with self._lock:
+            for job in list(self.jobs.values()):
+                if job.status not in FINAL:
+                    self._advance(job)
 
     def _view(self, job: FakeJob) -> dict[str, Any]:
         body: dict[str, Any] = {"id": job.id, "status": job.status}
@@ -339,6 +385,8 @@ class FakeRunPod:
                     return JSONResponse({"error": "input is required and must be an object"}, status_code=400)
                 self.submissions.append(payload)
                 job = FakeJob(f"{uuid.uuid4()}-u1", payload, self._ending_for(payload))
+                if (saved := self._from_volume(payload)) is not None:
+                    job.ending, job.from_volume = Ending("COMPLETED", output=saved), True
                 self.jobs[job.id] = job
                 delay = self.run_delay
             if delay:
@@ -414,6 +462,18 @@ class FakeRunPod:
 def run_fake_runpod(**opts: Any) -> Iterator[FakeRunPod]:
     """Serve a FakeRunPod on 127.0.0.1; `fake.api_url` is the value for RUNPOD_API_URL."""
     fake = FakeRunPod(**opts)
+    stop = threading.Event()
+
+    def ticker() -> None:
+        while not stop.wait(0.02):
+            fake.tick()
+
+    thread = threading.Thread(target=ticker, daemon=True)
+    thread.start()
     with serve(fake.app) as base:
         fake.api_url = f"{base}/v2"
-        yield fake
+        try:
+            yield fake
+        finally:
+            stop.set()
+            thread.join(timeout=5)
