@@ -104,8 +104,12 @@ class Engine(Protocol):
     needs_storage: bool
     """True when submit() needs the audio in object storage first."""
 
-    async def submit(self, audio: AudioRef, options: TranscribeOptions) -> str:
-        """Start a job; return the handle to poll (a remote job id)."""
+    async def submit(self, audio: AudioRef, options: TranscribeOptions, job_key: str | None = None) -> str:
+        """Start a job; return the handle to poll (a remote job id).
+
+        `job_key` is the panel's job id; engines whose worker dedupes on it (our own `whisperx`
+        schema on RunPod) send it, the others ignore it.
+        """
         ...
 
     async def poll(self, handle: str) -> EngineStatus: ...

@@ -122,10 +122,14 @@ def _input_fields(schema: str, options: TranscribeOptions) -> dict[str, Any]:
     }
 
 
-def build_payload(settings: Settings, audio: AudioRef, options: TranscribeOptions) -> dict[str, Any]:
+def build_payload(
+    settings: Settings, audio: AudioRef, options: TranscribeOptions, job_key: str | None = None
+) -> dict[str, Any]:
     """The /run body for the configured worker schema; only keys with values (the SDK rejects the rest)."""
     schema = settings.worker_schema
     fields = {**_audio_field(schema, audio), **_input_fields(schema, options)}
+    if schema == "whisperx":  # our worker answers a repeated key from <volume>/scribedesk/<key>/output.json
+        fields["job_key"] = job_key
     execution = execution_timeout_ms(audio.duration)
     return {
         "input": {k: v for k, v in fields.items() if v is not None and v != ""},
@@ -172,6 +176,7 @@ def _completed(output: Any) -> EngineStatus:
             EngineState.FAILED,
             error="The worker finished but returned no output (RunPod drops outputs over ~20 MB; "
             "a very long recording may need splitting, or the worker returned nothing)",
+            extra={"no_output": True},  # our worker left it on the volume: the runner looks there
         )
     if not isinstance(output, dict):
         return EngineStatus(
@@ -274,9 +279,10 @@ class RunPodEngine:
             follow_redirects=False,
         )
 
-    async def submit(self, audio: AudioRef, options: TranscribeOptions) -> str:
+    async def submit(self, audio: AudioRef, options: TranscribeOptions, job_key: str | None = None) -> str:
         self._require_config()
-        body = await self._call("POST", "/run", "run", payload=build_payload(self._settings, audio, options))
+        payload = build_payload(self._settings, audio, options, job_key)
+        body = await self._call("POST", "/run", "run", payload=payload)
         job_id = body.get("id")
         if not isinstance(job_id, str) or not job_id:
             raise EngineUnavailable("RunPod accepted the job but sent back no job id")

@@ -161,7 +161,7 @@ class WorkerEngine:
 
     # --- Engine protocol ----------------------------------------------------------------------
 
-    async def submit(self, audio: AudioRef, options: TranscribeOptions) -> str:
+    async def submit(self, audio: AudioRef, options: TranscribeOptions, job_key: str | None = None) -> str:
         problems: list[str] = []
         for base in await self._ranked():
             try:

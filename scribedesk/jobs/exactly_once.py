@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -54,6 +55,16 @@ def volume_output(storage: ObjectStorage | None, job_id: str) -> dict[str, Any] 
         log.warning("%s is not valid JSON; ignored", output_key(job_id))
         return None
     return value if isinstance(value, dict) and not value.get("error") else None
+
+
+def save_failed(what: str, e: OSError, kept: str) -> str:
+    """The job's error when a write failed; a full disk says so, and says nothing paid is lost."""
+    full = e.errno in (errno.ENOSPC, errno.EDQUOT)
+    cause = "Disk full" if full else "Could not write to disk"
+    return (
+        f"{cause}: {what} could not be saved ({e.strerror or type(e).__name__}). It is kept {kept}: "
+        "free some space, then press Retry (no new paid run)."
+    )
 
 
 class SubmitTracker:

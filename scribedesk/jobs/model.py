@@ -92,6 +92,8 @@ class Job(BaseModel):
     uploaded_to_storage: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    submitting_since: datetime | None = None
+    """Set before a submit goes out, cleared when its id is saved: set with no id = outcome unknown."""
     submitted_at: datetime | None = None
     finished_at: datetime | None = None
     delay_time_ms: int | None = None

@@ -24,11 +24,15 @@ from scribedesk.engines.base import (
     EngineRejected,
     EngineState,
     EngineStatus,
+    EngineSubmitUnknown,
     EngineUnavailable,
     TranscribeOptions,
 )
+from scribedesk.engines.runpod import execution_timeout_ms
 from scribedesk.jobs import outputs
+from scribedesk.jobs.activity import JobActivity, JobGone
 from scribedesk.jobs.events import EventBus
+from scribedesk.jobs.exactly_once import SubmitTracker, keyed, save_failed, volume_output
 from scribedesk.jobs.files import JobFiles
 from scribedesk.jobs.model import Job, JobStatus, check_transition, job_public, utcnow
 from scribedesk.jobs.store import JobNotFound, JobStore
@@ -67,6 +71,10 @@ class Runner:
         self._engines: dict[str, Engine] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._upload_stops: dict[str, threading.Event] = {}
+        self.submits = SubmitTracker()
+        self.activity = JobActivity()
+        self._held: dict[str, Any] = {}
+        """Outputs that arrived but could not be written (disk full): kept until Retry processes them."""
 
     # --- life cycle ---
     async def start(self) -> None:
@@ -83,6 +91,7 @@ class Runner:
         for t in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
+        await self.submits.stop()
         for engine in self._engines.values():
             with contextlib.suppress(Exception):
                 await engine.aclose()
@@ -98,8 +107,12 @@ class Runner:
         if task is None or task.done():
             self._tasks[job_id] = asyncio.create_task(self._drive(job_id), name=f"job-{job_id}")
 
-    async def halt(self, job_id: str) -> None:
-        """Stop driving a job (cancel, delete); the row is left as it is."""
+    async def halt(self, job_id: str) -> bool:
+        """Stop driving a job (cancel, delete); the row is left as it is.
+
+        True when a submit was in flight: its remote job is cancelled as soon as its id arrives.
+        """
+        submitting = self.submits.abandon(job_id)
         if ev := self._upload_stops.get(job_id):
             ev.set()
         task = self._tasks.pop(job_id, None)
@@ -107,6 +120,13 @@ class Runner:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        return submitting
+
+    def holds_output(self, job_id: str) -> bool:
+        return job_id in self._held
+
+    def forget(self, job_id: str) -> None:
+        self._held.pop(job_id, None)
 
     def running(self, job_id: str) -> bool:
         task = self._tasks.get(job_id)
@@ -144,7 +164,7 @@ class Runner:
                     await self._process(job)
                 else:
                     return
-        except (asyncio.CancelledError, JobNotFound):
+        except (asyncio.CancelledError, JobNotFound, JobGone):
             return
         except Exception as e:  # a bug must fail the job visibly, not leave it spinning
             log.exception("job %s crashed", job_id)
@@ -173,7 +193,7 @@ class Runner:
 
         self.update(job, progress=0, step="Uploading to cloud… 0%", error=None)
         try:
-            await asyncio.to_thread(self.storage.upload_file, path, job.storage_key, on_progress)
+            await self.activity.run(job.id, self.storage.upload_file, path, job.storage_key, on_progress)
         except UploadCancelled:  # cancel or shutdown: whoever stopped it sets the status
             return
         except (StorageError, OSError) as e:
@@ -217,22 +237,37 @@ class Runner:
         except StorageError as e:
             self.fail(job, str(e))
             return job
-        waited = _Backoff()
+        if job.submitting_since is not None and await self._recover(job, name):
+            return self.store.get(job.id)  # an earlier submit's output was found (or the job stopped)
+        # The intent is saved before /run goes out: a crash before its id is saved is known on restart.
+        job = self.update(job, submitting_since=utcnow())
+        key, waited = job.id, _Backoff()
         while True:
             try:
-                handle = await engine.submit(audio, options)
+                handle = await self.submits.submit(
+                    key, engine, lambda: engine.submit(audio, options, job_key=key)
+                )
                 break
             except EngineRejected as e:
                 self.fail(job, str(e))
                 return job
+            except EngineSubmitUnknown as e:
+                job = self.store.get(job.id)
+                if keyed(self.settings, name) and await self._recover(job, name, str(e)):
+                    return self.store.get(job.id)
+                if await self._unreachable(job, name, e, waited):
+                    return self.store.get(job.id)
             except EngineUnavailable as e:
                 job = self.store.get(job.id)
                 if await self._unreachable(job, name, e, waited):
                     return self.store.get(job.id)
+        job = self.store.get(job.id)
+        self.submits.saved(job.id)
         return self.update(
             job,
             engine=name,
             remote_id=handle,
+            submitting_since=None,
             submitted_at=utcnow(),
             status=S.QUEUED,
             progress=0,
@@ -258,7 +293,7 @@ class Runner:
             except EngineJobLost as e:
                 if not engine.resumable:  # a local job lost with the old process: run it again
                     self.update(job, remote_id=None, status=S.QUEUED, step=_queued_step(name))
-                else:
+                elif not await self._from_volume(job, name):
                     self.fail(job, str(e))
                 return
             except EngineRejected as e:
@@ -286,16 +321,18 @@ class Runner:
                 await asyncio.sleep(interval)
             elif st.state == EngineState.COMPLETED:
                 # The output is saved before anything else touches it: RunPod forgets it in 30 minutes.
-                await asyncio.to_thread(self.files.write_raw, job.id, st.output)
-                self.update(
-                    job, status=S.PROCESSING, progress=100, step="Processing results…", **_timings(st)
-                )
+                if await self._keep_output(job, st.output):
+                    self.update(
+                        job, status=S.PROCESSING, progress=100, step="Processing results…", **_timings(st)
+                    )
                 return
             elif st.state == EngineState.CANCELLED:
                 self.update(job, status=S.CANCELLED, step="Cancelled", finished_at=utcnow(), **_timings(st))
                 return
             else:
                 self.update(job, **_timings(st))
+                if st.extra.get("no_output") and await self._from_volume(job, name):
+                    return  # too big for RunPod to return: our worker left it on the volume
                 self.fail(job, st.error or "The transcription failed without a message.")
                 return
 
@@ -330,7 +367,12 @@ class Runner:
 
     # --- processing -> completed ---
     async def _process(self, job: Job) -> None:
-        raw = await asyncio.to_thread(self.files.read_raw, job.id)
+        raw = self._held.get(job.id)
+        if raw is not None:  # kept in memory when the disk was full: save it first
+            if not await self._keep_output(job, raw):
+                return
+        else:
+            raw = await self.activity.run(job.id, self.files.read_raw, job.id)
         if raw is None:
             self.fail(job, "The worker's output was not saved; retry to run the transcription again.")
             return
@@ -346,8 +388,12 @@ class Runner:
                 f"results/{job.id}/raw.json.",
             )
             return
-        await asyncio.to_thread(self.files.write_transcript, job.id, transcript)
-        await asyncio.to_thread(outputs.write_exports, self.files, job, transcript)
+        try:
+            await self.activity.run(job.id, self.files.write_transcript, job.id, transcript)
+            await self.activity.run(job.id, outputs.write_exports, self.files, job, transcript)
+        except OSError as e:
+            self.fail(self.store.get(job.id), save_failed("the transcript", e, kept="in raw.json"))
+            return
         job = self.store.get(job.id)
         self.update(
             job,
@@ -358,6 +404,61 @@ class Runner:
             finished_at=utcnow(),
             cost_usd=self._cost(job),
         )
+
+    # --- exactly once: keep what was paid for ---
+    async def _keep_output(self, job: Job, output: Any) -> bool:
+        """Write raw.json; on a full disk keep the output in memory and fail with the way back."""
+        try:
+            await self.activity.run(job.id, self.files.write_raw, job.id, output)
+        except OSError as e:
+            self._held[job.id] = output
+            self.fail(self.store.get(job.id), save_failed("the worker's output", e, kept="in memory"))
+            return False
+        self._held.pop(job.id, None)
+        return True
+
+    async def _from_volume(self, job: Job, name: str) -> bool:
+        """Our worker's output.json on the volume, saved and moved to processing; False when absent."""
+        if not keyed(self.settings, name):
+            return False
+        output = await asyncio.to_thread(volume_output, self.storage, job.id)
+        if output is None:
+            return False
+        if await self._keep_output(job, output):
+            self.update(
+                self.store.get(job.id),
+                status=S.PROCESSING,
+                progress=100,
+                submitting_since=None,
+                step="Processing results (read from the network volume)…",
+            )
+        return True
+
+    async def _recover(self, job: Job, name: str, why: str = "the panel stopped") -> bool:
+        """A submit whose outcome is unknown: wait for its output on the volume before paying again.
+
+        True when the output was found (or the job was stopped meanwhile); False to submit again (a
+        third-party schema has no key to match on, or the window passed with nothing on the volume).
+        """
+        if not keyed(self.settings, name) or self.storage is None:
+            return False
+        window = execution_timeout_ms(job.duration) / 1000
+        began, delay = time.monotonic(), self.settings.runpod_poll_interval
+        minutes = f"{window / 60:.0f} min"
+        self.update(
+            job,
+            step=f"The answer to the submit was lost ({why}); waiting up to {minutes} for the "
+            "worker's output before submitting again…",
+        )
+        while time.monotonic() - began < window:
+            if await self._from_volume(job, name):
+                return True
+            job = self.store.get(job.id)
+            if job.status not in (S.QUEUED, S.TRANSCRIBING):
+                return True
+            await asyncio.sleep(delay)
+            delay = min(delay * 1.5, QUEUED_POLL_MAX)
+        return False
 
     def _cost(self, job: Job) -> float | None:
         price = self.settings.gpu_price_per_hour

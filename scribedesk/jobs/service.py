@@ -8,14 +8,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from scribedesk.audio import AudioError, probe
 from scribedesk.config import Settings
 from scribedesk.engines.base import TranscribeOptions
 from scribedesk.exports import EXPORTERS, ExportOptions, render
 from scribedesk.jobs import outputs
+from scribedesk.jobs.activity import JobGone
 from scribedesk.jobs.files import JobFiles
 from scribedesk.jobs.model import Job, JobStatus, is_job_id, job_public, new_job_id, utcnow
 from scribedesk.jobs.quarantine import DamagedFile, set_aside
@@ -29,6 +31,7 @@ from scribedesk.transcript.model import Transcript
 from scribedesk.transcript.sanitize import clean_edit, clean_line, clean_transcript
 
 log = logging.getLogger("scribedesk.jobs")
+T = TypeVar("T")
 S = JobStatus
 
 
@@ -155,16 +158,21 @@ class JobService:
         job = self.get(job_id)
         if job.status not in (S.UPLOADING, S.QUEUED, S.TRANSCRIBING):
             raise Conflict(f"the job is {job.status.value}; nothing to cancel")
-        await self.runner.halt(job.id)
+        submitting = await self.runner.halt(job.id)
         job = self.get(job_id)
-        note = ""
+        note = " (the remote job is cancelled as soon as RunPod answers the submit)" if submitting else ""
         if job.remote_id and job.engine:
             try:
                 await self.runner.engine(job.engine).cancel(job.remote_id)
             except Exception as e:  # the user asked to stop: stop here even when the remote won't answer
                 note = f" (the remote engine did not confirm: {e})"
         return self.runner.update(
-            job, status=S.CANCELLED, step="Cancelled" + note, finished_at=utcnow(), progress=0
+            job,
+            status=S.CANCELLED,
+            step="Cancelled" + note,
+            finished_at=utcnow(),
+            progress=0,
+            submitting_since=None,
         )
 
     async def retry(self, job_id: str) -> Job:
@@ -174,12 +182,18 @@ class JobService:
         changes: dict[str, Any] = {"error": None, "finished_at": None, "progress": 0}
         if job.storage_key and not job.uploaded_to_storage:
             changes.update(status=S.UPLOADING, step="Uploading to cloud… 0%")
-        elif job.status == S.FAILED and self.files.raw_path(job.id).exists():
+        elif job.status == S.FAILED and (
+            self.files.raw_path(job.id).exists() or self.runner.holds_output(job.id)
+        ):
             changes.update(status=S.PROCESSING, step="Processing results…")  # no second paid run
         elif job.options:
             self._check_engine_can_reach_audio(job)
             changes.update(
-                status=S.QUEUED, remote_id=None, engine=self.settings.active_engine, step="Submitting…"
+                status=S.QUEUED,
+                remote_id=None,
+                submitting_since=None,
+                engine=self.settings.active_engine,
+                step="Submitting…",
             )
         else:  # cancelled before it was ever started
             raise Conflict("this job was never started; press Start instead")
@@ -190,6 +204,10 @@ class JobService:
     async def delete(self, job_id: str) -> None:
         job = self.get(job_id)
         await self.runner.halt(job.id)
+        # Threads the job started (push, processing, an edit) finish before its folders go.
+        await self.runner.activity.retire(job.id)
+        self.runner.forget(job.id)
+        job = self.get(job_id)
         if job.status in (S.QUEUED, S.TRANSCRIBING) and job.remote_id and job.engine:
             with contextlib.suppress(Exception):
                 await self.runner.engine(job.engine).cancel(job.remote_id)
@@ -202,13 +220,20 @@ class JobService:
         self.store.delete(job.id)
         self.runner.bus.publish("deleted", {"job_id": job.id})
 
+    async def _work(self, job_id: str, fn: Callable[..., T], *args: Any) -> T:
+        """Blocking file work of a job in a thread that a delete waits for; NotFound once it is deleted."""
+        try:
+            return await self.runner.activity.run(job_id, fn, *args)
+        except JobGone:
+            raise NotFound("the job was deleted") from None
+
     # --- results and edits ---
     # A three-hour transcript is megabytes of JSON: reading, parsing and dumping it happen in threads.
     async def _transcript(self, job: Job) -> Transcript:
         if job.status != S.COMPLETED:
             raise Conflict(f"the job is {job.status.value}; the transcript is not ready")
         try:
-            t = await asyncio.to_thread(self.files.read_transcript, job.id)
+            t = await self._work(job.id, self.files.read_transcript, job.id)
         except ValueError:
             raise Conflict(await asyncio.to_thread(self._set_aside_transcript, job)) from None
         if t is None:
@@ -252,7 +277,7 @@ class JobService:
                 after = apply_edit(before, clean_edit(op))
             except ValueError as e:
                 raise BadRequest(str(e)) from e
-            await asyncio.to_thread(self._save_edit, job, before, after)
+            await self._work(job.id, self._save_edit, job, before, after)
             return await asyncio.to_thread(self._result_view, job, after)
 
     def _save_edit(self, job: Job, before: Transcript, after: Transcript) -> None:
@@ -270,13 +295,13 @@ class JobService:
             if job.status != S.COMPLETED:
                 raise Conflict(f"the job is {job.status.value}; the transcript is not ready")
             try:
-                previous = await asyncio.to_thread(self.files.pop_undo, job.id)
+                previous = await self._work(job.id, self.files.pop_undo, job.id)
             except DamagedFile as e:
                 raise Conflict(str(e)) from None
             if previous is None:
                 raise Conflict("nothing to undo")
-            await asyncio.to_thread(self.files.write_transcript, job.id, previous)
-            await asyncio.to_thread(outputs.write_exports, self.files, job, previous)
+            await self._work(job.id, self.files.write_transcript, job.id, previous)
+            await self._work(job.id, outputs.write_exports, self.files, job, previous)
             return await asyncio.to_thread(self._result_view, job, previous)
 
     async def export(self, job_id: str, fmt: str, options: ExportOptions) -> tuple[bytes, str, str]:
