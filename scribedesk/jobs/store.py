@@ -46,9 +46,9 @@ class JobStore:
         try:
             return Job.model_validate_json(data)
         except ValidationError as e:
-            first = e.errors()[0] if e.errors() else {}
-            where = ".".join(str(p) for p in first.get("loc", ())) or "record"
-            reason = f"{where}: {first.get('msg', 'unreadable')}"
+            errors = e.errors()
+            where = ".".join(str(p) for p in errors[0]["loc"]) if errors else ""
+            reason = f"{where or 'record'}: {errors[0]['msg'] if errors else 'unreadable'}"
             return damaged_job(job_id, created_at, data, reason, self._quarantine)
 
     def close(self) -> None:
