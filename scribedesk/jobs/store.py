@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
 import threading
 from pathlib import Path
@@ -91,7 +92,7 @@ class JobStore:
             ).fetchall()
         return [self._load(r) for r in rows]
 
-    def active(self) -> list[Job]:
+    def active(self) -> builtins.list[Job]:
         ends = tuple(s.value for s in JobStatus if s.terminal)
         with self._lock:
             rows = self._db.execute(

@@ -5,6 +5,7 @@ errors (7) and damaged rows or files (10). Real panel, moto S3 and the fake RunP
 from __future__ import annotations
 
 import io
+import json
 import logging
 import sqlite3
 from pathlib import Path
@@ -153,7 +154,9 @@ def test_a_transcript_saved_with_control_characters_still_exports(
         job_id = start(panel, speech_m4a)
         panel.wait_for(job_id, {"completed"})
         path = tmp_path / "results" / job_id / "transcript.json"
-        path.write_text(path.read_text().replace("Hello", "Hel\\u001blo", 1))  # saved by an older version
+        saved = json.loads(path.read_text())
+        saved["segments"][0]["text"] = "Hel\x1blo\x00"  # saved by an older version
+        path.write_text(json.dumps(saved))
         assert panel.client.get(f"/api/jobs/{job_id}/export/docx").status_code == 200
         r = panel.client.post(
             f"/api/jobs/{job_id}/edits", json={"op": "set_hidden", "segment_id": 1, "hidden": True}
