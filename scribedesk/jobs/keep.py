@@ -21,9 +21,19 @@ RECOVER_POLL_MAX = 15.0
 """Longest pause between two looks for output.json while a submit's outcome is unknown."""
 
 
+def also(change: Change, **fields: Any) -> Change:
+    """`change` setting these fields too."""
+    return Change(change.status, change.step, change.fields | fields)
+
+
 def submit_intent() -> Change:
     """Saved before /run goes out: set with no remote id means the submit's outcome is unknown."""
     return Change(None, None, {"submitting_since": utcnow()})
+
+
+def not_submitted() -> Change:
+    """The submit surely made no remote job (refused, not reached): nothing to wait for on restart."""
+    return Change(None, None, {"submitting_since": None})
 
 
 def read_from_volume() -> Change:

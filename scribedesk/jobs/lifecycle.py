@@ -23,15 +23,14 @@ ALLOWED: dict[JobStatus, frozenset[JobStatus]] = {
     S.QUEUED: frozenset({S.TRANSCRIBING, S.PROCESSING, S.FAILED, S.CANCELLED}),
     S.TRANSCRIBING: frozenset({S.QUEUED, S.PROCESSING, S.FAILED, S.CANCELLED}),
     S.PROCESSING: frozenset({S.COMPLETED, S.FAILED}),
-    S.COMPLETED: frozenset({S.FAILED}),
+    S.COMPLETED: frozenset(),
     S.FAILED: frozenset({S.QUEUED, S.UPLOADING, S.PROCESSING}),
     S.CANCELLED: frozenset({S.QUEUED, S.UPLOADING}),
 }
 """Moves between different states (staying in a state is an update, always allowed).
 TRANSCRIBING -> QUEUED is RunPod requeueing a job or a fallback resubmit; QUEUED -> PROCESSING a
 job that finished between two polls; FAILED -> PROCESSING a retry that re-reads the saved raw output
-instead of paying for a new run; COMPLETED -> FAILED a transcript file found damaged (set aside;
-Retry rebuilds it from raw.json)."""
+instead of paying for a new run."""
 
 CANCELLABLE = frozenset({S.UPLOADING, S.QUEUED, S.TRANSCRIBING})
 RETRYABLE = frozenset({S.FAILED, S.CANCELLED})
@@ -104,8 +103,7 @@ def start(job: Job, engine: str, options: TranscribeOptions) -> Change:
 def cancel(job: Job, note: str = "") -> Change:
     if not can_cancel(job):
         raise InvalidTransition(f"the job is {job.status.value}; nothing to cancel")
-    fields = {"finished_at": utcnow(), "progress": 0, "submitting_since": None}
-    return Change(S.CANCELLED, "Cancelled" + note, fields)
+    return Change(S.CANCELLED, "Cancelled" + note, {"finished_at": utcnow(), "progress": 0})
 
 
 def retry(job: Job, *, raw_saved: bool, engine: str) -> Change:
@@ -125,7 +123,7 @@ def retry(job: Job, *, raw_saved: bool, engine: str) -> Change:
 
 
 def _submitting(engine: str) -> dict[str, Any]:
-    return {"engine": engine, "remote_id": None, "submitting_since": None, "error": None, "progress": 0}
+    return {"engine": engine, "remote_id": None, "error": None, "progress": 0}
 
 
 # --- the push to object storage -------------------------------------------------------------------
@@ -156,7 +154,6 @@ def _upload_step(pct: float) -> str:
 # --- the engine's side ----------------------------------------------------------------------------
 def submitted(engine: EngineTraits, handle: str) -> Change:
     fields = {"engine": engine.name, "remote_id": handle, "submitted_at": utcnow(), "progress": 0}
-    fields["submitting_since"] = None
     return Change(S.QUEUED, engine.queued_step, fields | {"error": None})
 
 
@@ -207,11 +204,6 @@ def on_output(cost_usd: float | None) -> Change:
 
 def on_failure(message: str) -> Change:
     return Change(S.FAILED, "Failed", {"error": message, "finished_at": utcnow()})
-
-
-def transcript_damaged(job: Job, message: str) -> Change | None:
-    """A completed job whose transcript file no longer reads (set aside): failed, so Retry rebuilds it."""
-    return on_failure(message) if job.status == S.COMPLETED else None
 
 
 def running_step(engine: EngineTraits, progress: float | None) -> str:

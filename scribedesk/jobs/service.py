@@ -22,7 +22,8 @@ from scribedesk.jobs import lifecycle, outputs
 from scribedesk.jobs.activity import JobGone
 from scribedesk.jobs.context import JobContext
 from scribedesk.jobs.events import Event
-from scribedesk.jobs.lifecycle import InvalidTransition
+from scribedesk.jobs.keep import also
+from scribedesk.jobs.lifecycle import Change, InvalidTransition
 from scribedesk.jobs.model import Job, JobStatus, is_job_id, new_job_id
 from scribedesk.jobs.quarantine import DamagedFile, set_aside
 from scribedesk.jobs.runner import Runner
@@ -167,7 +168,8 @@ class JobService:
                 await self.ctx.engines.get(job.engine).cancel(job.remote_id)
             except Exception as e:  # the user asked to stop: stop here even when the remote won't answer
                 note = f" (the remote engine did not confirm: {e})"
-        return self.tracker.apply(job, lifecycle.cancel(job, note))
+        # A submit cut short here is cancelled remotely once answered: nothing to wait for on a retry.
+        return self.tracker.apply(job, also(lifecycle.cancel(job, note), submitting_since=None))
 
     async def retry(self, job_id: str) -> Job:
         job = self.get(job_id)
@@ -212,25 +214,34 @@ class JobService:
             raise Conflict(f"the job is {job.status.value}; the transcript is not ready")
         try:
             t = await self._work(job.id, self.files.read_transcript, job.id)
-        except ValueError:
-            raise Conflict(await asyncio.to_thread(self._set_aside_transcript, job)) from None
+        except ValueError:  # truncated or not a transcript: set aside, never a bare 500
+            t, message = await self._work(job.id, self._restore_transcript, job)
+            log.warning("job %s: %s", job.id, message)
+            self.tracker.apply(self.get(job.id), Change(None, message))
         if t is None:
             raise NotFound("the transcript file is missing")
         return clean_transcript(t)  # one saved before text was cleaned at the boundary
 
-    def _set_aside_transcript(self, job: Job) -> str:
-        """A damaged transcript.json: rename it, fail the job with the way back, return the message."""
+    def _restore_transcript(self, job: Job) -> tuple[Transcript, str]:
+        """A damaged transcript.json: set aside; the newest undo step comes back, else raw.json is rebuilt."""
         moved = set_aside(self.files.transcript_path(job.id))
-        how = (
-            "Retry rebuilds it from the worker's saved output (no new paid run); earlier versions stay "
-            "reachable with Undo"
-            if self.files.raw_path(job.id).exists()
-            else "Retry runs the transcription again"
-        )
-        message = f"The transcript file was damaged and has been set aside as {moved.name}. {how}."
-        job = self.get(job.id)
-        self.tracker.apply(job, lifecycle.transcript_damaged(job, message))
-        return message
+        t: Transcript | None = None
+        with contextlib.suppress(DamagedFile):
+            t = self.files.pop_undo(job.id)
+        source = "the last undo step (only your last edit is lost)"
+        if t is None:
+            raw = self.files.read_raw(job.id)
+            if raw is None:
+                raise Conflict(
+                    f"The transcript file was damaged and has been set aside as {moved.name}; no saved "
+                    "output is left to rebuild it from: delete the job and transcribe the recording again"
+                )
+            t = outputs.build_transcript(job, raw, hide_flagged=self.settings.hide_flagged)
+            source = "the worker's saved output (your edits are lost)"
+        self.files.write_transcript(job.id, t)
+        outputs.write_exports(self.files, job, t)
+        what = f"The transcript file was damaged and has been set aside as {moved.name}"
+        return t, f"{what}; restored from {source}."
 
     async def result(self, job_id: str) -> dict[str, Any]:
         job = self.get(job_id)

@@ -23,8 +23,7 @@ from scribedesk.engines.base import (
 from scribedesk.jobs import lifecycle
 from scribedesk.jobs.backoff import Backoff
 from scribedesk.jobs.context import JobContext
-from scribedesk.jobs.exactly_once import keyed
-from scribedesk.jobs.keep import OutputKeeper, submit_intent
+from scribedesk.jobs.keep import OutputKeeper, also, not_submitted, submit_intent
 from scribedesk.jobs.model import Job
 from scribedesk.options import TranscribeOptions
 from scribedesk.storage import StorageError
@@ -67,28 +66,29 @@ class TranscribeStep:
         options = job.options or TranscribeOptions()
         if job.submitting_since is not None and await self.keeper.recover(job, engine.name):
             return ctx.tracker.get(job.id)  # an earlier submit's output was found, or the job stopped
-        # The intent is saved before /run goes out: a crash before its id is saved is known on restart.
-        job = ctx.tracker.apply(job, submit_intent())
         key, waited = job.id, Backoff()
         while True:
+            # The intent is saved before /run goes out: a crash before its id is saved is known on restart.
+            job = ctx.tracker.apply(ctx.tracker.get(key), submit_intent())
             try:
                 # Shielded: a cancel or delete meanwhile cancels the remote job once its id is known.
                 handle = await ctx.submits.submit(
                     key, engine, lambda: engine.submit(audio, options, job_key=key)
                 )
                 break
-            except EngineRejected as e:
-                return ctx.tracker.apply(job, lifecycle.on_failure(str(e)))
+            except EngineRejected as e:  # a definite no: no remote job exists
+                return ctx.tracker.apply(job, also(lifecycle.on_failure(str(e)), submitting_since=None))
             except EngineUnavailable as e:
-                job = ctx.tracker.get(job.id)
-                unknown = isinstance(e, EngineSubmitUnknown) and keyed(ctx.settings, engine.name)
+                unknown = isinstance(e, EngineSubmitUnknown)
+                # Only a submit that went out unanswered may have made a remote job: keep its intent.
+                job = ctx.tracker.apply(ctx.tracker.get(key), None if unknown else not_submitted())
                 if unknown and await self.keeper.recover(job, engine.name, str(e)):
                     return ctx.tracker.get(job.id)
                 if await self._unreachable(job, engine, e, waited):
                     return ctx.tracker.get(job.id)
         job = ctx.tracker.get(job.id)
         ctx.submits.saved(job.id)
-        return ctx.tracker.apply(job, lifecycle.submitted(engine.traits, handle))
+        return ctx.tracker.apply(job, also(lifecycle.submitted(engine.traits, handle), submitting_since=None))
 
     # --- poll ---
     async def _follow(self, job: Job, engine: Engine) -> None:

@@ -25,7 +25,6 @@ EXPECTED_MOVES = {
     (S.TRANSCRIBING, S.QUEUED), (S.TRANSCRIBING, S.PROCESSING), (S.TRANSCRIBING, S.FAILED),
     (S.TRANSCRIBING, S.CANCELLED),
     (S.PROCESSING, S.COMPLETED), (S.PROCESSING, S.FAILED),
-    (S.COMPLETED, S.FAILED),
     (S.FAILED, S.QUEUED), (S.FAILED, S.UPLOADING), (S.FAILED, S.PROCESSING),
     (S.CANCELLED, S.QUEUED), (S.CANCELLED, S.UPLOADING),
 }  # fmt: skip
@@ -58,8 +57,6 @@ def moves_made(status: JobStatus) -> set[JobStatus]:
         changes += [lc.on_output(None), lc.on_failure("bad output")]
     if status == S.UPLOADING:
         changes += [lc.on_failure("upload failed")]
-    if status == S.COMPLETED:  # its transcript file found damaged (issue 9): Retry rebuilds it
-        changes += [lc.transcript_damaged(job(status), "damaged")]
     return {c.status for c in changes if c is not None and c.status not in (None, status)}
 
 
@@ -68,7 +65,7 @@ def test_the_table_holds_exactly_the_moves_the_code_makes() -> None:
     assert table == EXPECTED_MOVES
     made = {(a, b) for a in JobStatus for b in moves_made(a)}
     assert made == EXPECTED_MOVES  # no move is allowed that nothing uses, none is used unallowed
-    assert lc.ALLOWED[S.COMPLETED] == {S.FAILED}  # only a damaged transcript; completed -> queued is gone
+    assert not lc.ALLOWED[S.COMPLETED]  # the old completed -> queued is gone
 
 
 @pytest.mark.parametrize(("old", "new"), list(product(JobStatus, JobStatus)))
