@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from scribedesk.jobs.hints import failure_hint
+
 
 class JobStatus(StrEnum):
     UPLOADING = "uploading"
@@ -124,4 +126,5 @@ def job_public(job: Job) -> dict[str, Any]:
         "can_cancel": st in (S.UPLOADING, S.QUEUED, S.TRANSCRIBING),
         "can_retry": st in (S.FAILED, S.CANCELLED),
         "has_result": st == S.COMPLETED,
+        "hint": hint.public() if st == S.FAILED and (hint := failure_hint(job.error)) else None,
     }
