@@ -100,6 +100,7 @@ def test_drop_start_review_rename_download(
     assert desk.panel.client.get(f"/api/results/{job_id}").json()["speakers"]["SPEAKER_00"] == "Interviewer"
 
     # Downloads carry the new name.
+    page.get_by_role("button", name="Download…").click()
     with page.expect_download() as info:
         page.get_by_role("button", name="Download DOCX").click()
     path = tmp_path / "out.docx"
@@ -157,13 +158,23 @@ def test_failure_shows_the_servers_message_and_retry_finishes(
     job_id = re.search(r"#job=([a-z0-9]{12})$", page.url).group(1)  # type: ignore[union-attr]
     error = desk.panel.client.get(f"/api/jobs/{job_id}").json()["error"]
     assert "out of memory" in error
-    expect(alert).to_have_text(error)
+    # What happened and what to do, in plain words; the engine's message stays as the details.
+    expect(alert).to_contain_text("The GPU ran out of memory.")
+    expect(alert).to_contain_text("smaller model")
+    expect(alert).to_contain_text(f"Details: {error}")
     expect(page.get_by_role("status").filter(has_text="Failed")).to_be_visible()
+    expect(page.locator("#job-list")).to_contain_text("The GPU ran out of memory.")
+    screenshot(page, "failed-job.png")
 
+    # The way out is shown before Retry: a smaller model and batch size go with the retry.
+    page.get_by_label("Model").select_option("medium")
+    page.get_by_label("Batch size").fill("4")
     page.get_by_role("button", name="Retry").click()
     expect(page.get_by_role("status").filter(has_text="Done ✓")).to_be_visible()
     expect(alert).to_be_hidden()
     expect(page.locator(".turn").first).to_be_visible()
+    sent = desk.fake.submissions[-1]["input"]
+    assert sent["model"] == "medium" and sent["batch_size"] == 4
 
 
 def test_hostile_file_name_and_transcript_show_as_text(
