@@ -124,8 +124,12 @@ export function createController(ui, page) {
     refresh();
   }
 
+  let probe = 0;
+  /** Show "Connection lost" until the panel answers again (asked every few seconds). */
   function connectionLost(lost) {
     show(page.connection, lost);
+    clearTimeout(probe);
+    if (lost) probe = setTimeout(() => api.config().then(() => reconnected(true), () => connectionLost(true)), 3000);
   }
 
   function promote(key, jobOut) {

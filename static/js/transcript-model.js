@@ -271,10 +271,11 @@ export function stepMatch(count, current, dir) {
  */
 export function wordOffsets(text, words) {
   const offsets = [];
+  const haystack = text.toLocaleLowerCase();
   let from = 0;
   for (const word of words) {
-    const needle = (word.text ?? "").trim();
-    const at = needle ? text.indexOf(needle, from) : -1;
+    const needle = (word.text ?? "").trim().toLocaleLowerCase();
+    const at = needle ? haystack.indexOf(needle, from) : -1;
     if (at >= 0) {
       offsets.push(at);
       from = at + needle.length;

@@ -3,6 +3,7 @@ running desk (moto S3 + the fake RunPod API + the real panel) to point it at."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,3 +109,13 @@ def screenshot(page: Page, name: str, **options: Any) -> Path:
     path = OUTPUT_DIR / name
     page.screenshot(path=str(path), **options)
     return path
+
+
+def wait_js(page: Page, expression: str, timeout: float = 30.0) -> None:
+    """Wait until a JavaScript expression is true. page.wait_for_function polls with eval, which
+    the page's Content-Security-Policy refuses; page.evaluate goes through the debugger instead."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)

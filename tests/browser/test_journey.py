@@ -10,7 +10,7 @@ import docx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Desk, Watch, copy_as, open_desk, screenshot
+from tests.browser.conftest import Desk, Watch, copy_as, open_desk, screenshot, wait_js
 from tests.support.fake_runpod import Ending
 from tests.support.whisperx_output import whisperx_output
 
@@ -79,13 +79,13 @@ def test_drop_start_review_rename_download(
     # Review: turns with pills and timestamps; a timestamp seeks and plays.
     expect(page.get_by_text("Of course, happy to help.")).to_be_visible()
     page.get_by_role("button", name="00:04").click()
-    page.wait_for_function("document.getElementById('audio').currentTime >= 4.4")
+    wait_js(page, "document.getElementById('audio').currentTime >= 4.4")
     page.wait_for_selector(".w.is-current")
     page.get_by_role("button", name="Pause").click()
 
     # Clicking a word seeks there.
     page.get_by_text("hardest", exact=True).click()
-    page.wait_for_function("Math.abs(document.getElementById('audio').currentTime - 24) < 1.5")
+    wait_js(page, "Math.abs(document.getElementById('audio').currentTime - 24) < 1.5")
 
     # Rename a speaker: every pill, the legend and the saved result follow.
     pills_before = page.get_by_role("button", name="Rename SPEAKER_00").count()
@@ -141,7 +141,7 @@ def test_reload_lists_the_job_and_plays_from_the_server(page: Page, desk: Desk, 
     expect(page.get_by_role("button", name="Rename Guest").first).to_be_visible()
     assert page.evaluate("document.getElementById('audio').src").endswith(f"/api/jobs/{job_id}/audio")
     page.get_by_role("button", name="00:25").click()  # a seek far into the file needs Range
-    page.wait_for_function("document.getElementById('audio').currentTime >= 25")
+    wait_js(page, "document.getElementById('audio').currentTime >= 25")
 
 
 def test_failure_shows_the_servers_message_and_retry_finishes(
@@ -276,5 +276,5 @@ def test_the_speaker_timeline_seeks(page: Page, desk: Desk, interview_wav: Path)
     assert box
     timeline.click(position={"x": box["width"] * 0.5, "y": box["height"] / 2})
     duration = float(page.evaluate("document.getElementById('audio').duration"))
-    page.wait_for_function(f"Math.abs(document.getElementById('audio').currentTime - {duration / 2}) < 1")
+    wait_js(page, f"Math.abs(document.getElementById('audio').currentTime - {duration / 2}) < 1")
     assert abs(int(timeline.get_attribute("aria-valuenow") or -9) - duration / 2) <= 1

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Desk, open_desk
+from tests.browser.conftest import Desk, open_desk, wait_js
 
 pytestmark = pytest.mark.browser
 
@@ -48,9 +48,9 @@ def audio(page: Page, prop: str) -> float:
 def test_keyboard_shortcuts_drive_the_player(page: Page, job: str) -> None:
     page.locator("body").click(position={"x": 5, "y": 300})
     page.keyboard.press("Escape")
-    page.wait_for_function("!document.getElementById('audio').paused")
+    wait_js(page, "!document.getElementById('audio').paused")
     page.keyboard.press("Escape")
-    page.wait_for_function("document.getElementById('audio').paused")
+    wait_js(page, "document.getElementById('audio').paused")
     before = audio(page, "currentTime")
     page.keyboard.press("Control+ArrowRight")
     assert audio(page, "currentTime") == pytest.approx(before + 5, abs=0.3)
@@ -81,7 +81,7 @@ def test_keyboard_shortcuts_drive_the_player(page: Page, job: str) -> None:
     goto = page.get_by_label("Go to", exact=True)
     goto.fill("0:0")
     page.keyboard.press("Escape")
-    page.wait_for_function("!document.getElementById('audio').paused")
+    wait_js(page, "!document.getElementById('audio').paused")
     page.keyboard.press("Escape")
 
     page.locator("body").click(position={"x": 5, "y": 300})
@@ -141,7 +141,7 @@ def test_find_highlights_and_steps_through_matches(page: Page, job: str) -> None
     expect(page.locator("#find-count")).to_have_text("1 of 1")
     assert audio(page, "currentTime") == 0  # Find only highlights and scrolls
     page.get_by_role("button", name="Play from here").click()
-    page.wait_for_function("document.getElementById('audio').currentTime > 4")
+    wait_js(page, "document.getElementById('audio').currentTime > 4")
     page.get_by_role("button", name="Pause").click()
     find.fill("the")
     count = page.locator(".w.is-match").count()
