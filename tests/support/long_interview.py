@@ -16,11 +16,12 @@ FIND_AT = 5402.0  # 1:30:02
 FIND_PHRASE = "zebra crossing"
 _FRAME = 2880  # 60 ms at 48 kHz, Opus's longest frame
 
-_VOCAB = (
+_SCRIPT = (
     "we started the project in spring and the team grew quickly because the archive needed "
     "careful work on every recording people remembered different details about the village "
     "and the old school so we checked each name against the records before writing it down"
-).split()
+)
+_VOCAB = _SCRIPT.split(" ")
 
 
 def long_silence_opus(path: Path, seconds: float = LENGTH) -> Path:
