@@ -74,7 +74,9 @@ async function boot() {
   if (new URLSearchParams(location.search).has("testhook")) {
     // Only when asked (bench/ui_render.py): timings of the last transcript load and the view.
     const { timings } = controller.state;
-    window.__scribedesk = { timings, transcript: ui.transcript, select: controller.select, emit, loadResult: controller.loadResult };
+    const select = (key) => controller.select(key);
+    const loadResult = (key) => controller.loadResult(key);
+    window.__scribedesk = { timings, transcript: ui.transcript, select, emit, loadResult };
   }
   document.documentElement.dataset.ready = "1";
 }

@@ -14,21 +14,37 @@ const UNREACHABLE = 0; // ApiError.status when the panel did not answer at all
 
 /** Wire the controller over mounted components `ui` and the page's sections `page`. */
 export function createController(ui, page) {
-  const store = new JobStore();
-  const state = { selected: null, result: null, loading: null, estimates: new Map(), timings: {} };
-  const uploads = createUploads(store, { changed: refresh, uploaded: promote });
+  const controller = new Controller(ui, page);
+  const { store, state, uploads } = controller;
+  const select = (key) => controller.select(key);
+  const refresh = () => controller.refresh();
+  const jobNotice = (key, error) => controller.jobNotice(key, error);
+  wireActions({ store, state, ui, page, uploads, select, refresh, jobNotice });
+  wireEdits({ state, ui, applyResult: (data) => controller.applyResult(data), reviewNotice: (m) => controller.reviewNotice(m), jobNotice, banner: (m) => controller.banner(m) });
+  return controller;
+}
 
-  const selectedJob = () => (state.selected ? store.get(state.selected) : null);
+class Controller {
+  constructor(ui, page) {
+    Object.assign(this, { ui, page, store: new JobStore(), noticeTimer: 0, probe: 0 });
+    this.state = { selected: null, result: null, loading: null, estimates: new Map(), timings: {} };
+    this.uploads = createUploads(this.store, { changed: () => this.refresh(), uploaded: (key, jobOut) => this.promote(key, jobOut) });
+  }
 
-  function banner(message) {
-    setText(page.bannerText, message);
-    show(page.banner, Boolean(message));
+  selectedJob() {
+    return this.state.selected ? this.store.get(this.state.selected) : null;
+  }
+
+  banner(message) {
+    setText(this.page.bannerText, message);
+    show(this.page.banner, Boolean(message));
   }
 
   /** Re-draw everything from the store (every component's update is idempotent). */
-  function refresh() {
+  refresh() {
+    const { ui, page, store, state } = this;
     ui.jobList.update(store.list(), state.selected);
-    const job = selectedJob();
+    const job = this.selectedJob();
     show(page.empty, !job);
     setText(page.emptyTitle, store.jobs.size ? "Choose a job, or drop another recording" : "Drop an interview to begin");
     show(page.jobView, Boolean(job));
@@ -44,36 +60,39 @@ export function createController(ui, page) {
     ui.player.setSource(src, job.duration ?? state.result?.duration);
     show(page.reviewBar, Boolean(state.result));
     show(page.review, Boolean(state.result));
-    if (job.has_result && !state.result && !state.loading) loadResult(job.key);
-    if (!job.local && !state.estimates.has(job.key) && (job.status === "uploaded" || isActive(job))) loadEstimate(job.key);
+    if (job.has_result && !state.result && !state.loading) this.loadResult(job.key);
+    if (!job.local && !state.estimates.has(job.key) && (job.status === "uploaded" || isActive(job))) this.loadEstimate(job.key);
   }
 
-  function select(key) {
+  select(key) {
+    const { ui, page, state } = this;
     if (key === state.selected) return;
     Object.assign(state, { selected: key, result: null, loading: null });
     ui.transcript.clear();
     ui.timeline.update(null);
     ui.reviewTools.closeFind();
     show(page.reviewError, false);
-    const job = store.get(key);
+    const job = this.store.get(key);
     if (job && !job.local) history.replaceState(null, "", `#job=${job.job_id}`);
     else if (!job) history.replaceState(null, "", location.pathname);
     if (job?.status === "failed") ui.options.showValues(job.options);
-    refresh();
+    this.refresh();
     page.desk.scrollTop = 0;
   }
 
-  async function loadEstimate(key) {
-    state.estimates.set(key, null);
+  async loadEstimate(key) {
+    const { estimates } = this.state;
+    estimates.set(key, null);
     try {
-      state.estimates.set(key, await api.estimate(key));
-      if (state.selected === key) refresh();
+      estimates.set(key, await api.estimate(key));
+      if (this.state.selected === key) this.refresh();
     } catch {
-      state.estimates.delete(key); // no estimate is shown; the job itself is unaffected
+      estimates.delete(key); // no estimate is shown; the job itself is unaffected
     }
   }
 
-  async function loadResult(key) {
+  async loadResult(key) {
+    const { state } = this;
     const t0 = performance.now();
     const loading = api.result(key);
     state.loading = loading;
@@ -81,22 +100,23 @@ export function createController(ui, page) {
       const data = await loading;
       if (state.loading !== loading || state.selected !== key) return;
       state.timings.fetched = performance.now() - t0;
-      applyResult(data);
+      this.applyResult(data);
       state.timings.applied = performance.now() - t0;
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       state.timings.rendered = performance.now() - t0;
     } catch (error) {
-      if (state.selected === key) reviewNotice(`The transcript could not be loaded: ${error.message}`);
+      if (state.selected === key) this.reviewNotice(`The transcript could not be loaded: ${error.message}`);
     } finally {
       if (state.loading === loading) state.loading = null;
     }
   }
 
   /** Every edit answers the whole new Result: re-render from it. */
-  function applyResult(data) {
-    state.result = data;
+  applyResult(data) {
+    const { ui } = this;
+    this.state.result = data;
     const colors = speakerColors(speakerLabels(data));
-    refresh(); // the review shows before the transcript renders, so its size is known
+    this.refresh(); // the review shows before the transcript renders, so its size is known
     ui.transcript.update(data, colors);
     ui.timeline.update(data, colors, ui.player.duration() ?? data.duration);
     ui.speakers.update(data, colors);
@@ -104,97 +124,92 @@ export function createController(ui, page) {
     ui.downloads.setJob(data.job_id);
   }
 
-  let noticeTimer = 0;
   /** An edit went wrong: say so in a toast over the transcript (where the user is working). */
-  function reviewNotice(message) {
-    setText(page.reviewError, message);
-    show(page.reviewError, Boolean(message));
-    clearTimeout(noticeTimer);
-    noticeTimer = setTimeout(() => show(page.reviewError, false), 10_000);
-    if (!state.result) banner(message);
+  reviewNotice(message) {
+    setText(this.page.reviewError, message);
+    show(this.page.reviewError, Boolean(message));
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => show(this.page.reviewError, false), 10_000);
+    if (!this.state.result) this.banner(message);
   }
 
   /** A refused action goes on the job's card; "the panel is not reachable" goes to the top bar. */
-  function jobNotice(key, error) {
+  jobNotice(key, error) {
     if (error.status === UNREACHABLE) {
-      connectionLost(true);
+      this.connectionLost(true);
       return;
     }
-    store.patch(key, { notice: error.message });
-    refresh();
+    this.store.patch(key, { notice: error.message });
+    this.refresh();
   }
 
-  let probe = 0;
   /** Show "Connection lost" until the panel answers again (asked every few seconds). */
-  function connectionLost(lost) {
-    show(page.connection, lost);
-    clearTimeout(probe);
-    if (lost) probe = setTimeout(() => api.config().then(() => reconnected(true), () => connectionLost(true)), 3000);
+  connectionLost(lost) {
+    show(this.page.connection, lost);
+    clearTimeout(this.probe);
+    if (!lost) return;
+    this.probe = setTimeout(() => api.config().then(() => this.reconnected(true), () => this.connectionLost(true)), 3000);
   }
 
-  function promote(key, jobOut) {
-    const job = store.promote(key, jobOut);
-    if (state.selected === key) {
-      state.selected = null; // the row changed its key; select it again under the job id
-      select(job.key);
+  /** Back online: notices that only said the panel was unreachable are out of date. */
+  reconnected(up) {
+    this.connectionLost(!up);
+    if (!up) return;
+    for (const job of this.store.list()) if (job.notice && /not reachable/.test(job.notice)) this.store.patch(job.key, { notice: null });
+    this.refresh();
+  }
+
+  promote(key, jobOut) {
+    const job = this.store.promote(key, jobOut);
+    if (this.state.selected === key) {
+      this.state.selected = null; // the row changed its key; select it again under the job id
+      this.select(job.key);
     }
-    refresh();
+    this.refresh();
   }
 
-  wireActions({ store, state, ui, page, uploads, select, refresh, jobNotice, banner });
-  wireEdits({ state, ui, applyResult, reviewNotice, jobNotice, banner });
-
-  function onJobEvent(jobOut) {
+  onJobEvent(jobOut) {
+    const { store, state, ui } = this;
     const key = jobOut.job_id;
     const { before, job } = store.upsert(jobOut);
     if (job.status === "transcribing" && before?.status !== "transcribing") store.patch(key, { runningSince: new Date().toISOString() });
     else if (before?.runningSince && job.status === before.status) store.patch(key, { runningSince: before.runningSince });
-    const ended = before && isActive(before) && ["completed", "failed"].includes(job.status);
-    if (ended) ui.title.finished(job);
-    if (key === state.selected && job.status === "completed" && before?.status !== "completed") {
+    if (before && isActive(before) && ["completed", "failed"].includes(job.status)) ui.title.finished(job);
+    const mine = key === state.selected;
+    if (mine && job.status === "completed" && before?.status !== "completed") {
       state.result = null;
-      loadResult(key);
+      this.loadResult(key);
     }
-    if (key === state.selected && before?.status === "completed" && job.status !== "completed") {
+    if (mine && before?.status === "completed" && job.status !== "completed") {
       state.result = null;
       ui.transcript.clear();
     }
-    if (key === state.selected && job.status === "failed" && before?.status !== "failed") ui.options.showValues(job.options);
-    refresh();
+    if (mine && job.status === "failed" && before?.status !== "failed") ui.options.showValues(job.options);
+    this.refresh();
   }
 
-  async function boot() {
+  async boot() {
     try {
       const { jobs } = await api.jobs();
-      for (const job of jobs) store.upsert(job);
+      for (const job of jobs) this.store.upsert(job);
     } catch (error) {
-      banner(`The job list could not be loaded: ${error.message}`);
+      this.banner(`The job list could not be loaded: ${error.message}`);
     }
-    await uploads.restore();
+    await this.uploads.restore();
     const wanted = /^#job=([a-z0-9]{12})$/.exec(location.hash)?.[1];
-    if (wanted && store.get(wanted)) select(wanted);
-    refresh();
+    if (wanted && this.store.get(wanted)) this.select(wanted);
+    this.refresh();
     followEvents({
-      job: onJobEvent,
-      deleted: ({ job_id: id }) => forgetJob(store, state, select, refresh, id),
-      connection: (up) => reconnected(up),
+      job: (jobOut) => this.onJobEvent(jobOut),
+      deleted: ({ job_id: id }) => forgetJob(this.store, this.state, (key) => this.select(key), () => this.refresh(), id),
+      connection: (up) => this.reconnected(up),
     });
     // The elapsed time and time left of a running job tick once a second.
     setInterval(() => {
-      const job = selectedJob();
-      if (job && (isActive(job) || job.local === "sending")) refresh();
+      const job = this.selectedJob();
+      if (job && (isActive(job) || job.local === "sending")) this.refresh();
     }, 1000);
   }
-
-  /** Back online: notices that only said the panel was unreachable are out of date. */
-  function reconnected(up) {
-    connectionLost(!up);
-    if (!up) return;
-    for (const job of store.list()) if (job.notice && /not reachable/.test(job.notice)) store.patch(job.key, { notice: null });
-    refresh();
-  }
-
-  return { boot, select, loadResult, state };
 }
 
 function forgetJob(store, state, select, refresh, key) {

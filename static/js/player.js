@@ -63,32 +63,7 @@ export function mountPlayer(root) {
     setText(r.rate, rateText(rate));
   }
 
-  r.play.addEventListener("click", toggle);
-  r.back.addEventListener("click", () => seek(audio.currentTime - SEEK_STEP));
-  r.forward.addEventListener("click", () => seek(audio.currentTime + SEEK_STEP));
-  r.slower.addEventListener("click", () => setRate(stepRate(audio.playbackRate, -1)));
-  r.faster.addEventListener("click", () => setRate(stepRate(audio.playbackRate, 1)));
-  audio.addEventListener("play", () => {
-    showPlaying();
-    if (!frame) frame = requestAnimationFrame(tick);
-  });
-  audio.addEventListener("pause", () => {
-    showPlaying();
-    tick();
-  });
-  audio.addEventListener("seeked", () => emit("player:tick", { time: audio.currentTime, duration: duration() }));
-  audio.addEventListener("loadedmetadata", () => {
-    showTime();
-    emit("player:tick", { time: audio.currentTime, duration: duration() });
-  });
-  audio.addEventListener("error", () => {
-    if (audio.getAttribute("src")) emit("notice", { message: "The audio could not be loaded for playback." });
-  });
-
-  on("seek", ({ time, play: andPlay }) => seek(time, andPlay));
-  on("player:toggle", toggle);
-  on("player:nudge", ({ delta }) => seek(audio.currentTime + delta));
-  on("player:rate-step", ({ dir }) => setRate(stepRate(audio.playbackRate, dir)));
+  wire(r, { toggle, seek, setRate, tick, showTime, showPlaying, duration, frame: () => frame, setFrame: (f) => (frame = f) });
 
   function setSource(src, length) {
     knownDuration = Number.isFinite(length) ? length : knownDuration;
@@ -103,4 +78,34 @@ export function mountPlayer(root) {
   }
 
   return { setSource, audio, follows: () => r.follow.checked, duration };
+}
+
+/** The buttons, the <audio> element's events and the bus, wired to the player's actions. */
+function wire(r, p) {
+  const { audio } = r;
+  r.play.addEventListener("click", p.toggle);
+  r.back.addEventListener("click", () => p.seek(audio.currentTime - SEEK_STEP));
+  r.forward.addEventListener("click", () => p.seek(audio.currentTime + SEEK_STEP));
+  r.slower.addEventListener("click", () => p.setRate(stepRate(audio.playbackRate, -1)));
+  r.faster.addEventListener("click", () => p.setRate(stepRate(audio.playbackRate, 1)));
+  audio.addEventListener("play", () => {
+    p.showPlaying();
+    if (!p.frame()) p.setFrame(requestAnimationFrame(p.tick));
+  });
+  audio.addEventListener("pause", () => {
+    p.showPlaying();
+    p.tick();
+  });
+  audio.addEventListener("seeked", () => emit("player:tick", { time: audio.currentTime, duration: p.duration() }));
+  audio.addEventListener("loadedmetadata", () => {
+    p.showTime();
+    emit("player:tick", { time: audio.currentTime, duration: p.duration() });
+  });
+  audio.addEventListener("error", () => {
+    if (audio.getAttribute("src")) emit("notice", { message: "The audio could not be loaded for playback." });
+  });
+  on("seek", ({ time, play: andPlay }) => p.seek(time, andPlay));
+  on("player:toggle", p.toggle);
+  on("player:nudge", ({ delta }) => p.seek(audio.currentTime + delta));
+  on("player:rate-step", ({ dir }) => p.setRate(stepRate(audio.playbackRate, dir)));
 }

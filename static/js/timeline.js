@@ -14,6 +14,16 @@ export function tickStep(length, most = 10) {
   return TICK_STEPS.find((step) => length / step <= most) ?? TICK_STEPS.at(-1);
 }
 
+/** Where a key on the focused timeline moves the playhead, or null for other keys. */
+function keyTarget(event, time, length) {
+  const steps = { ArrowLeft: -5, ArrowRight: 5, PageDown: -60, PageUp: 60 };
+  if (event.ctrlKey || event.metaKey) return null;
+  if (event.key in steps) return time + steps[event.key];
+  if (event.key === "Home") return 0;
+  if (event.key === "End") return length;
+  return null;
+}
+
 /** Mount on the timeline's wrapper; returns {update(result, colors, duration)}. */
 export function mountTimeline(root) {
   const r = refs(root, { bar: "timeline", spans: "timeline-spans", playhead: "timeline-playhead", ticks: "timeline-ticks", hover: "timeline-hover" });
@@ -63,14 +73,10 @@ export function mountTimeline(root) {
   });
   r.bar.addEventListener("pointerleave", () => (r.hover.hidden = true));
   r.bar.addEventListener("keydown", (event) => {
-    const steps = { ArrowLeft: -5, ArrowRight: 5, PageDown: -60, PageUp: 60 };
-    if (event.key in steps && !event.ctrlKey && !event.metaKey) {
-      event.preventDefault();
-      emit("seek", { time: time + steps[event.key] });
-    } else if (event.key === "Home" || event.key === "End") {
-      event.preventDefault();
-      emit("seek", { time: event.key === "Home" ? 0 : length });
-    }
+    const target = keyTarget(event, time, length);
+    if (target === null) return;
+    event.preventDefault();
+    emit("seek", { time: target });
   });
   on("player:tick", ({ time: t, duration }) => {
     setLength(duration);

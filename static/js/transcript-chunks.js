@@ -12,108 +12,116 @@ const idle = window.requestIdleCallback ?? ((fn) => setTimeout(() => fn({ timeRe
 
 /** The chunk builder for the transcript container `root`. */
 export function createChunks(root) {
-  const state = {
-    result: null, colors: new Map(), index: buildWordIndex([]), words: [], segs: [], turns: [],
-    chunks: [], nodes: [], first: new Int32Array(0), built: new Uint8Array(0), generation: 0, observer: null,
-  };
+  return new Chunks(root);
+}
 
-  function build(k) {
-    if (k < 0 || k >= state.chunks.length || state.built[k]) return;
-    state.built[k] = 1;
-    const chunk = state.chunks[k];
-    const { result, colors, turns, index, words, segs } = state;
-    state.nodes[k].append(renderTurns(result, colors, turns, chunk.firstTurn, chunk.lastTurn, index.firstOfSegment, words, segs));
-    state.nodes[k].style.removeProperty("contain-intrinsic-size");
-    state.observer?.unobserve(state.nodes[k]);
+class Chunks {
+  constructor(root) {
+    this.root = root;
+    this.generation = 0;
+    this.observer = null;
+    this.nodes = [];
+    this.reset(null);
   }
 
-  const ensureSegment = (position) => build(lastAtOrBefore(state.first, position));
-  const ensureWord = (flat) => ensureSegment(segmentOfWord(state.index, flat));
+  reset(result) {
+    this.result = result;
+    this.index = buildWordIndex(result?.segments ?? []);
+    this.turns = result ? groupTurns(result.segments) : [];
+    this.chunks = chunkTurns(this.turns, CHUNK_WORDS);
+    this.first = Int32Array.from(this.chunks, (chunk) => chunk.firstSegment);
+    this.built = new Uint8Array(this.chunks.length);
+    this.words = new Array(this.index.count);
+    this.segs = new Array(result?.segments.length ?? 0);
+  }
 
-  function fillWhenIdle(generation) {
+  get segmentCount() {
+    return this.segs.length;
+  }
+  get wordCount() {
+    return this.words.length;
+  }
+
+  build(k) {
+    if (k < 0 || k >= this.chunks.length || this.built[k]) return;
+    this.built[k] = 1;
+    const chunk = this.chunks[k];
+    const { result, colors, turns, index, words, segs } = this;
+    this.nodes[k].append(renderTurns(result, colors, turns, chunk.firstTurn, chunk.lastTurn, index.firstOfSegment, words, segs));
+    this.nodes[k].style.removeProperty("contain-intrinsic-size");
+    this.observer?.unobserve(this.nodes[k]);
+  }
+
+  ensureSegment(position) {
+    this.build(lastAtOrBefore(this.first, position));
+  }
+
+  /** The element of word `flat` / segment `position`, built on demand. */
+  word(flat) {
+    if (flat >= 0 && !this.words[flat]) this.ensureSegment(segmentOfWord(this.index, flat));
+    return this.words[flat] ?? null;
+  }
+  segment(position) {
+    if (position >= 0 && !this.segs[position]) this.ensureSegment(position);
+    return this.segs[position] ?? null;
+  }
+
+  fillWhenIdle(generation) {
     let next = 0;
     const step = (deadline) => {
-      if (generation !== state.generation) return;
+      if (generation !== this.generation) return;
       // A slice stays short even when the browser offers 50 ms, so a click never waits long.
       const until = performance.now() + 12;
       do {
-        while (next < state.chunks.length && state.built[next]) next += 1;
-        build(next);
-      } while (next < state.chunks.length && deadline.timeRemaining() > 4 && performance.now() < until);
-      if (next < state.chunks.length) idle(step, { timeout: 250 });
+        while (next < this.chunks.length && this.built[next]) next += 1;
+        this.build(next);
+      } while (next < this.chunks.length && deadline.timeRemaining() > 4 && performance.now() < until);
+      if (next < this.chunks.length) idle(step, { timeout: 250 });
     };
     // Let the first chunk paint and answer input before filling the rest.
     setTimeout(() => idle(step, { timeout: 250 }), 120);
   }
 
-  function observe(scroller) {
+  observe(scroller) {
     const scrolls = scroller && getComputedStyle(scroller).overflowY !== "visible";
-    state.observer = new IntersectionObserver(
+    this.observer = new IntersectionObserver(
       (entries) => {
-        for (const entry of entries) if (entry.isIntersecting) build(Number(entry.target.dataset.chunk));
+        for (const entry of entries) if (entry.isIntersecting) this.build(Number(entry.target.dataset.chunk));
       },
       { root: scrolls ? scroller : null, rootMargin: "1200px 0px" },
     );
-    state.nodes.forEach((node, k) => state.built[k] || state.observer.observe(node));
+    this.nodes.forEach((node, k) => this.built[k] || this.observer.observe(node));
   }
 
   /** Replace the DOM with `result` (chunk 0 built at once); keeps the scroll position. */
-  function render(result, colors) {
-    const scroller = root.closest(".desk");
+  render(result, colors) {
+    const scroller = this.root.closest(".desk");
     const scrollTop = scroller ? scroller.scrollTop : 0;
-    stop();
-    Object.assign(state, { result, colors, index: buildWordIndex(result.segments), turns: groupTurns(result.segments) });
-    state.chunks = chunkTurns(state.turns, CHUNK_WORDS);
-    state.first = Int32Array.from(state.chunks, (chunk) => chunk.firstSegment);
-    state.built = new Uint8Array(state.chunks.length);
-    state.words = new Array(state.index.count);
-    state.segs = new Array(result.segments.length);
-    state.nodes = state.chunks.map((chunk, k) => {
+    this.stop();
+    this.reset(result);
+    this.colors = colors;
+    this.nodes = this.chunks.map((chunk, k) => {
       const node = el("div", { class: "chunk", dataset: { chunk: k } });
-      node.style.setProperty("contain-intrinsic-size", `auto ${estimateHeight(state.turns, chunk)}px`);
+      node.style.setProperty("contain-intrinsic-size", `auto ${estimateHeight(this.turns, chunk)}px`);
       return node;
     });
-    root.replaceChildren(...state.nodes);
-    build(0);
+    this.root.replaceChildren(...this.nodes);
+    this.build(0);
     if (scroller) scroller.scrollTop = scrollTop;
-    observe(scroller);
-    fillWhenIdle(state.generation);
+    this.observe(scroller);
+    this.fillWhenIdle(this.generation);
   }
 
-  function stop() {
-    state.generation += 1;
-    state.observer?.disconnect();
-    state.observer = null;
+  stop() {
+    this.generation += 1;
+    this.observer?.disconnect();
+    this.observer = null;
   }
 
-  function clear() {
-    stop();
-    Object.assign(state, { result: null, words: [], segs: [], index: buildWordIndex([]) });
-    root.replaceChildren();
+  clear() {
+    this.stop();
+    this.reset(null);
+    this.nodes = [];
+    this.root.replaceChildren();
   }
-
-  return {
-    render,
-    clear,
-    ensureSegment,
-    ensureWord,
-    /** The element of word `flat` / segment `position`, built on demand. */
-    word(flat) {
-      if (!state.words[flat]) ensureWord(flat);
-      return state.words[flat] ?? null;
-    },
-    segment(position) {
-      if (!state.segs[position]) ensureSegment(position);
-      return state.segs[position] ?? null;
-    },
-    get index() {
-      return state.index;
-    },
-    get segmentCount() {
-      return state.segs.length;
-    },
-    get wordCount() {
-      return state.words.length;
-    },
-  };
 }

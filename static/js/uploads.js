@@ -28,28 +28,44 @@ function remember(id, record) {
 
 /** The upload queue over the job store; `changed()` redraws, `uploaded(key, jobOut)` promotes. */
 export function createUploads(store, { changed, uploaded }) {
-  let running = false;
-  const inFlight = new Map(); // key -> {abort, uploadId, cancelled}
+  const uploads = new Uploads(store, changed, uploaded);
+  window.addEventListener("beforeunload", (event) => {
+    if (!store.list().some((job) => job.local === "sending" || job.local === "waiting")) return;
+    event.preventDefault();
+    event.returnValue = ""; // the browser asks "Leave site? Changes you made may not be saved."
+  });
+  return uploads;
+}
 
-  async function drain() {
-    if (running) return;
-    running = true;
+class Uploads {
+  constructor(store, changed, uploaded) {
+    Object.assign(this, { store, changed, uploaded, running: false });
+    this.inFlight = new Map(); // key -> {abort, uploadId, cancelled}
+  }
+
+  busy() {
+    return this.inFlight.size > 0;
+  }
+
+  async drain() {
+    if (this.running) return;
+    this.running = true;
+    const waiting = () => this.store.list().find((job) => job.local === "waiting");
     try {
-      for (let next = waiting(); next; next = waiting()) await sendOne(next.key);
+      for (let next = waiting(); next; next = waiting()) await this.sendOne(next.key);
     } finally {
-      running = false;
+      this.running = false;
     }
   }
-  const waiting = () => store.list().find((job) => job.local === "waiting");
 
-  async function sendPieces(key, file, upload, flight) {
+  async sendPieces(key, file, upload, flight) {
     let offset = upload.received;
     const t0 = performance.now();
     const from = offset;
     const progress = (sent) => {
       const rate = (sent - from) / Math.max(0.001, (performance.now() - t0) / 1000);
-      store.patch(key, { localProgress: (100 * sent) / file.size, uploadFacts: uploadFacts(sent, file.size, rate) });
-      changed();
+      this.store.patch(key, { localProgress: (100 * sent) / file.size, uploadFacts: uploadFacts(sent, file.size, rate) });
+      this.changed();
     };
     progress(offset);
     while (offset < file.size) {
@@ -61,82 +77,74 @@ export function createUploads(store, { changed, uploaded }) {
     }
   }
 
-  async function sendOne(key) {
-    const file = store.files.get(key);
+  async sendOne(key) {
+    const file = this.store.files.get(key);
     const flight = { abort: () => {}, uploadId: null, cancelled: false };
-    inFlight.set(key, flight);
-    store.patch(key, { local: "sending", localProgress: 0, localError: null });
-    changed();
+    this.inFlight.set(key, flight);
+    this.store.patch(key, { local: "sending", localProgress: 0, localError: null });
+    this.changed();
     try {
       const upload = await api.openUpload({ filename: file.name, size: file.size, fingerprint: fingerprint(file) });
       flight.uploadId = upload.upload_id;
       remember(upload.upload_id, { filename: file.name, size: file.size, fingerprint: fingerprint(file) });
-      await sendPieces(key, file, upload, flight);
+      await this.sendPieces(key, file, upload, flight);
       const jobOut = await api.finishUpload(upload.upload_id);
       remember(upload.upload_id, null);
-      uploaded(key, jobOut);
+      this.uploaded(key, jobOut);
     } catch (error) {
       if (flight.cancelled) return;
       if (flight.uploadId && error.status >= 400) remember(flight.uploadId, null); // refused: nothing to resume
-      store.patch(key, { local: "error", localError: error.message });
-      changed();
+      this.store.patch(key, { local: "error", localError: error.message });
+      this.changed();
     } finally {
-      inFlight.delete(key);
+      this.inFlight.delete(key);
     }
   }
 
   /** Files the user chose: an interrupted upload of the same file goes on from where it stopped. */
-  function add(files) {
+  add(files) {
     const keys = files.map((file) => {
-      const before = store.list().find((job) => job.local === "interrupted" && job.fingerprint === fingerprint(file));
-      if (before) store.remove(before.key);
-      return store.addFile(file);
+      const before = this.store.list().find((job) => job.local === "interrupted" && job.fingerprint === fingerprint(file));
+      if (before) this.store.remove(before.key);
+      return this.store.addFile(file);
     });
-    drain();
+    this.drain();
     return keys;
   }
 
   /** Stop an upload (or forget an interrupted one) and discard what the panel received. */
-  async function cancel(key) {
-    const job = store.get(key);
-    const flight = inFlight.get(key);
+  async cancel(key) {
+    const job = this.store.get(key);
+    const flight = this.inFlight.get(key);
     const uploadId = flight?.uploadId ?? job?.uploadId;
     if (flight) {
       flight.cancelled = true;
       flight.abort();
     }
-    store.remove(key);
-    changed();
+    this.store.remove(key);
+    this.changed();
     if (uploadId) {
       remember(uploadId, null);
       await api.dropUpload(uploadId).catch(() => {});
     }
   }
 
-  function retry(key) {
-    store.patch(key, { local: "waiting" });
-    drain();
+  retry(key) {
+    this.store.patch(key, { local: "waiting" });
+    this.drain();
   }
 
   /** After a reload: show uploads this browser started and the panel still holds part of. */
-  async function restore() {
+  async restore() {
     for (const id of Object.keys(remembered())) {
       try {
         const upload = await api.uploadState(id);
-        if (upload.received < upload.size) store.addInterrupted(upload);
+        if (upload.received < upload.size) this.store.addInterrupted(upload);
         else remember(id, null);
       } catch (error) {
         if (error.status === 404) remember(id, null);
       }
     }
-    changed();
+    this.changed();
   }
-
-  window.addEventListener("beforeunload", (event) => {
-    if (!store.list().some((job) => job.local === "sending" || job.local === "waiting")) return;
-    event.preventDefault();
-    event.returnValue = ""; // the browser asks "Leave site? Changes you made may not be saved."
-  });
-
-  return { add, cancel, retry, restore, busy: () => inFlight.size > 0 };
 }

@@ -19,6 +19,7 @@ from tests.support.panel import run_panel
 from tests.support.s3 import moto_s3
 
 pytestmark = pytest.mark.browser
+EDIT_WAIT = 30_000  # ms: an edit of a 10,000-word transcript on a loaded two-core CI machine
 
 
 @pytest.fixture(scope="session")
@@ -134,7 +135,7 @@ def test_double_click_edits_at_the_word_without_playing(page: Page, desk: Desk, 
     assert page.evaluate("document.getElementById('audio').paused") is True
     page.keyboard.type("really ")
     page.keyboard.press("Enter")
-    expect(page.locator("#transcript")).to_contain_text(f"really {word}")
+    expect(page.locator("#transcript")).to_contain_text(f"really {word}", timeout=EDIT_WAIT)
     # Focus comes back to the segment that was edited, not to the page.
     expect(page.locator(".seg").nth(5)).to_be_focused()
     result = desk.panel.client.get(f"/api/results/{long_job}").json()
@@ -189,7 +190,7 @@ def test_split_a_turn_from_the_keyboard(page: Page, desk: Desk, long_job: str) -
     expect(page.get_by_role("menuitem", name="Play from here")).to_be_focused()
     page.keyboard.press("ArrowUp")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Rename SPEAKER_03")).to_have_count(1)
+    expect(page.get_by_role("button", name="Rename SPEAKER_03")).to_have_count(1, timeout=EDIT_WAIT)
     assert any(
         s["speaker"] == "SPEAKER_03"
         for s in desk.panel.client.get(f"/api/results/{long_job}").json()["segments"]
