@@ -27,28 +27,36 @@ def long_audio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return long_silence_opus(tmp_path_factory.mktemp("long") / "Two hours.ogg")
 
 
-@pytest.fixture
-def desk(tmp_path: Path) -> Iterator[Desk]:
-    """The panel on the fake RunPod answering with the two-hour transcript."""
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    """One panel for the module, on the fake RunPod answering with the two-hour transcript."""
+    root = tmp_path_factory.mktemp("long-desk")
     with (
         moto_s3() as s3,
         run_fake_runpod(queued_polls=2, running_polls=3, default_output=long_interview_output()) as fake,
     ):
         overrides = {**s3.settings_overrides(), **fake.settings_overrides(), "gpu_price_per_hour": 0.69}
-        with run_panel(tmp_path / "panel", engine="runpod", **overrides) as panel:
+        with run_panel(root / "panel", engine="runpod", **overrides) as panel:
             yield Desk(panel=panel, fake=fake)
 
 
+@pytest.fixture(scope="module")
+def long_job_id(desk: Desk, long_audio: Path) -> str:
+    """The two-hour job, transcribed once for the module through the API (the journey through the
+    page is tested elsewhere); the tests' edits build on each other's, as a user's would."""
+    job = desk.panel.upload(long_audio).json()
+    desk.panel.wait_for(job["job_id"], {"uploaded"})
+    assert desk.panel.client.post(f"/api/transcribe/{job['job_id']}", json={}).status_code == 202
+    desk.panel.wait_for(job["job_id"], {"completed"})
+    return str(job["job_id"])
+
+
 @pytest.fixture
-def long_job(page: Page, desk: Desk, long_audio: Path) -> str:
-    open_desk(page, desk.url)
-    page.get_by_label("Audio file").set_input_files(str(long_audio))
-    start = page.get_by_role("button", name="Start transcription")
-    expect(start).to_be_enabled()
-    start.click()
-    expect(page.get_by_role("status").filter(has_text="Done ✓")).to_be_visible(timeout=60_000)
+def long_job(page: Page, desk: Desk, long_job_id: str) -> str:
+    """The two-hour job open in a fresh page."""
+    open_desk(page, f"{desk.url}/#job={long_job_id}")
     expect(page.locator(".turn").first).to_be_visible()
-    return re.search(r"#job=([a-z0-9]{12})$", page.url).group(1)  # type: ignore[union-attr]
+    return long_job_id
 
 
 def audio_time(page: Page) -> float:
