@@ -108,7 +108,7 @@ export function mountJobView(root) {
     // The options show before Start, and again before Retry when they are the way out.
     const fixable = job.status === "failed" && job.hint?.action === "options";
     lockOptions(!(notStarted && !broken) && !fixable);
-    if (hadFocus && hadFocus.hidden) [r.cancel, r.retry, r.start].find((b) => !b.hidden)?.focus() ?? r.status.focus();
+    if (hadFocus && hadFocus.hidden) ([r.cancel, r.retry, r.start].find((b) => !b.hidden) ?? r.status).focus();
   }
 
   function update(job, { estimate = null, now = Date.now(), lockOptions = () => {} } = {}) {
