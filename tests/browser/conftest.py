@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
 
 from tests.support.audio import concat_wav, silence_wav, speak_wav
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
@@ -20,6 +20,8 @@ from tests.support.s3 import moto_s3
 from tests.support.whisperx_output import whisperx_output
 
 OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-output"
+# A safety net, not a speed assertion: CI machines share two cores between many jobs.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="module")

@@ -238,7 +238,7 @@ def test_cancel_while_queued_then_retry(page: Page, desk: Desk, interview_wav: P
     expect(start).to_be_enabled()
     start.click()
     expect(page.get_by_role("status").filter(has_text="Queued (waiting for GPU)…")).to_be_visible()
-    expect(page.locator("#elapsed")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    expect(page.locator("#elapsed")).to_have_text(re.compile(r"^waiting \d+:\d\d$"))
     page.get_by_role("button", name="Cancel", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Cancelled")).to_be_visible()
     expect(page.get_by_role("button", name="Cancel", exact=True)).to_be_hidden()
