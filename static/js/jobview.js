@@ -35,7 +35,7 @@ function expectText(job, estimate, now) {
   const since = (iso) => Math.max(0, (now - Date.parse(iso ?? "")) / 1000) || 0;
   const left = timeLeft(job, estimate, since(job.submitted_at), since(job.runningSince ?? job.submitted_at));
   if (left === null) return "";
-  if (job.status === "queued") return `A GPU usually starts within ${aboutText(estimate?.queue_seconds ?? 0).replace("about ", "")}; ${aboutText(left)} left in all.`;
+  if (job.status === "queued") return `${aboutText(left)} left in all (a GPU usually starts in ${aboutText(estimate?.queue_seconds ?? 0)})`;
   return `${aboutText(left)} left`;
 }
 

@@ -100,7 +100,7 @@ def test_estimate_before_start_and_time_left_while_waiting(
     page.get_by_role("button", name="Start transcription").click()
     expect(page.get_by_role("status").filter(has_text="Queued")).to_be_visible()
     expect(page.locator("#elapsed")).to_have_text(re.compile(r"^waiting \d+:\d\d$"))
-    expect(page.locator("#status-expect")).to_contain_text("left in all")
+    expect(page.locator("#status-expect")).to_contain_text("left in all (a GPU usually starts in")
     # Another tab sees the state in the title; the favicon is drawn for it.
     wait_js(page, "document.title.startsWith('Queued · Interview 1.wav')")
     assert page.evaluate("document.getElementById('favicon').href").startswith("data:image/png")
