@@ -11,10 +11,11 @@ from pydantic import BaseModel, Field
 
 from scribedesk.api.deps import ServiceDep, SettingsDep
 from scribedesk.config import Settings
-from scribedesk.engines.base import TranscribeOptions
 from scribedesk.jobs.estimates import estimate
-from scribedesk.jobs.model import JobStatus, job_public
+from scribedesk.jobs.model import JobStatus
 from scribedesk.jobs.partial import PartialError, PartialUpload, PartialUploads
+from scribedesk.jobs.views import job_public
+from scribedesk.options import TranscribeOptions
 
 router = APIRouter()
 
@@ -65,10 +66,10 @@ async def retry_with(job_id: str, jobs: ServiceDep, options: TranscribeOptions) 
     """Retry a failed job with changed options (a smaller model or batch size after running out
     of GPU memory). Only the fields sent change; a saved raw output is not re-read."""
     job = jobs.get(job_id)
-    if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED) or not job.options:
+    if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED) or job.options is None:
         return job_public(await jobs.retry(job_id))  # the service gives the refusal its words
-    merged = {**dict(job.options), **options.model_dump(exclude_unset=True)}
-    job.options = TranscribeOptions.model_validate(merged).model_dump()
+    merged = {**job.options.model_dump(), **options.model_dump(exclude_unset=True)}
+    job.options = TranscribeOptions.model_validate(merged)
     jobs.store.save(job)
     return job_public(await jobs.retry(job_id))
 

@@ -64,7 +64,8 @@ export function statusLabel(job) {
   if (job.local === "sending") return `Uploading file… ${pct(job.localProgress)}`;
   if (job.local === "error") return "Upload failed";
   if (job.local === "interrupted") return "Upload interrupted";
-  if (typeof job.label === "string" && job.label) return job.label; // the server's words
+  const server = job.status_label ?? job.label; // the server's words (jobs/lifecycle.py)
+  if (typeof server === "string" && server) return server;
   return fallbackLabel(job);
 }
 
@@ -110,6 +111,7 @@ export function badgeText(job) {
   if (job.local === "sending") return "Uploading";
   if (job.local === "error") return "Error";
   if (job.local === "interrupted") return "Interrupted";
+  if (typeof job.status_word === "string" && job.status_word) return job.status_word;
   const words = {
     uploading: "Uploading",
     uploaded: "Ready",

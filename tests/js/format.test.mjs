@@ -98,7 +98,7 @@ test("go-to-time accepts h:mm:ss, m:ss, seconds and 1h30m", async () => {
 
 test("the status line shows the server's words when it sends them", async () => {
   const { statusLabel } = await import("../../static/js/format.js");
-  assert.equal(statusLabel({ status: "queued", engine: "runpod", label: "Waiting for a GPU…" }), "Waiting for a GPU…");
+  assert.equal(statusLabel({ status: "queued", engine: "runpod", status_label: "Waiting for a GPU…" }), "Waiting for a GPU…");
   assert.equal(statusLabel({ status: "queued", engine: "runpod" }), "Queued (waiting for GPU)…");
 });
 

@@ -37,7 +37,7 @@ def test_no_error_no_hint() -> None:
 
 
 def test_a_failed_jobs_json_carries_its_hint_and_others_do_not() -> None:
-    from scribedesk.jobs.model import job_public
+    from scribedesk.jobs.views import job_public
 
     job = Job(id="abcdefabcdef", filename="a.wav", stored_name="a.wav", size=1, status=JobStatus.FAILED)
     job.error = "CUDA out of memory"
