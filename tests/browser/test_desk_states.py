@@ -157,9 +157,17 @@ def test_an_upload_interrupted_by_a_reload_goes_on_from_the_part_received(
 ) -> None:
     big = silence_wav(tmp_path / "Long talk.wav", 200.0)
     open_desk(page, desk.url)
-    hold_pieces(page, after=1)
+    held = hold_pieces(page, after=1)
     page.get_by_label("Audio file").set_input_files(str(big))
-    wait_js(page, "document.getElementById('status-line').textContent.includes('Uploading file… 6')")
+    # The first 4 MB piece is in (62%), the second is on its way when the tab closes.
+    wait_js(page, "parseInt(document.getElementById('status-line').textContent.split('… ')[1]) >= 62")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the second piece never went out"
+    for route in held:
+        route.abort()
     # The tab is closed mid-upload (the user said yes to "Leave site?") and the desk opened again.
     again = page.context.new_page()
     page.close(run_before_unload=False)
