@@ -35,8 +35,9 @@ function expectText(job, estimate, now) {
   const since = (iso) => Math.max(0, (now - Date.parse(iso ?? "")) / 1000) || 0;
   const left = timeLeft(job, estimate, since(job.submitted_at), since(job.runningSince ?? job.submitted_at));
   if (left === null) return "";
-  if (job.status === "queued") return `${aboutText(left)} left in all (a GPU usually starts in ${aboutText(estimate?.queue_seconds ?? 0)})`;
-  return `${aboutText(left)} left`;
+  const soon = aboutText(left).replace(/^./, (c) => c.toUpperCase());
+  if (job.status === "queued") return `${soon} left in all (a GPU usually starts in ${aboutText(estimate?.queue_seconds ?? 0)})`;
+  return `${soon} left`;
 }
 
 function startHint(job) {
