@@ -119,4 +119,6 @@ if __name__ == "__main__":
     import runpod
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore"):  # at INFO they log every request's full (presigned) URL
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     runpod.serverless.start({"handler": handler})
