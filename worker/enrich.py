@@ -150,13 +150,51 @@ def load_diarizer(hf_token: str | None, device: str, cached: Cached) -> tuple[An
     return (None, f"speakers skipped: {problem}") if problem else (pipeline, None)
 
 
+def _speaker_runs(words: list[dict[str, Any]]) -> list[tuple[str | None, list[dict[str, Any]]]]:
+    """Consecutive words of one speaker; words without a speaker stay with the run they sit in."""
+    runs: list[tuple[str | None, list[dict[str, Any]]]] = []
+    for word in words:
+        who = word.get("speaker")
+        if runs and (who is None or runs[-1][0] in (None, who)):
+            runs[-1] = (runs[-1][0] or who, [*runs[-1][1], word])
+        else:
+            runs.append((who, [word]))
+    return runs
+
+
+def split_at_speaker_changes(segments: list[dict[str, Any]], joiner: str = " ") -> list[dict[str, Any]]:
+    """One speaker per segment: a segment whose words change speaker becomes one piece per run.
+
+    Whisper's own segments span up to 30 s and so often hold both sides of a question and answer.
+    """
+    out: list[dict[str, Any]] = []
+    for seg in segments:
+        runs = _speaker_runs(seg.get("words", []))
+        if len(runs) < 2:
+            out.append(seg)
+            continue
+        for who, words in runs:
+            piece = dict(seg, words=words, speaker=who, text=joiner.join(w["word"] for w in words).strip())
+            timed = [w for w in words if "start" in w and "end" in w]
+            if timed:
+                piece["start"], piece["end"] = timed[0]["start"], timed[-1]["end"]
+            out.append(piece)
+    return out
+
+
 def diarize(
-    result: dict[str, Any], pipeline: Any, audio: Any, min_speakers: int | None, max_speakers: int | None
+    result: dict[str, Any],
+    pipeline: Any,
+    audio: Any,
+    min_speakers: int | None,
+    max_speakers: int | None,
+    joiner: str = " ",
 ) -> tuple[dict[str, Any], str | None]:
     """The result with speakers on segments and words, or unchanged with a warning."""
     try:
         turns = pipeline(audio, min_speakers=min_speakers, max_speakers=max_speakers)
-        return whisperx.assign_word_speakers(turns, result), None
+        result = whisperx.assign_word_speakers(turns, result)
+        return dict(result, segments=split_at_speaker_changes(result["segments"], joiner)), None
     except Exception as e:
         log.warning("diarization failed: %s", describe(e))
         return result, f"speakers skipped: diarization failed ({describe(e)})"

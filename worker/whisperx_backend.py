@@ -19,6 +19,8 @@ from worker import enrich, language
 
 Cached = Callable[[tuple[str, str, str], Callable[[], Any]], Any]
 SAMPLE_RATE = 16000
+NO_SPACES = {"ja", "zh", "yue", "th", "lo", "my", "km", "bo"}
+"""Languages written without spaces between words (WhisperX's words are characters there)."""
 
 
 def _set_prompt(model: Any, prompt: str | None) -> None:
@@ -136,7 +138,8 @@ def run(
     if diarize:
         pipeline, problem = enrich.load_diarizer(hf_token, device, cached)
         if pipeline is not None:
-            result, problem = enrich.diarize(result, pipeline, audio, min_speakers, max_speakers)
+            joiner = "" if lang in NO_SPACES else " "
+            result, problem = enrich.diarize(result, pipeline, audio, min_speakers, max_speakers, joiner)
         warnings += [problem] if problem else []
     report(1.0)
     return {

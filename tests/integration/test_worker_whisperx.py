@@ -259,7 +259,10 @@ def test_stub_diarization_through_assign_word_speakers(
     speaker = {w["word"].strip(".,").lower(): w.get("speaker") for w in words}
     assert speaker["hello"] == "A" and speaker["interview"] == "A"
     assert speaker["goodbye"] == "B" and speaker["week"] == "B"
-    assert {s.get("speaker") for s in out["segments"]} == {"A", "B"}
+    assert [s["speaker"] for s in out["segments"]] == ["A", "B"]  # split where the speaker changes
+    assert all({w["speaker"] for w in s["words"]} == {s["speaker"]} for s in out["segments"])
+    assert "goodbye" in out["segments"][1]["text"].lower()
+    assert out["segments"][0]["end"] <= out["segments"][1]["start"]
 
 
 def test_http_app_on_whisperx_returns_words_and_warnings(audio: dict[str, Path]) -> None:
