@@ -117,11 +117,18 @@ def test_unreachable_alignment_model_leaves_the_transcript_and_says_so(
     assert attempts == ["en"]
 
 
-def test_missing_punkt_tab_is_a_warning_not_a_download(audio: dict[str, Path]) -> None:
+def test_missing_punkt_tab_is_a_warning_not_a_download(
+    audio: dict[str, Path], worker_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import nltk
+
+    worker_env.setattr(nltk.data, "path", [str(tmp_path / "empty-nltk")])
     out = run(audio=str(audio["one"]))
     assert "hello" in text_of(out)
     assert len(out["warnings"]) == 1
-    assert "punkt_tab" in out["warnings"][0] or "word-alignment model" in out["warnings"][0]
+    assert "NLTK's punkt_tab data is missing" in out["warnings"][0]
+    assert not (tmp_path / "empty-nltk").exists()  # nothing was downloaded
+    assert_timed_words(out, wav_duration(audio["one"]))
 
 
 @pytest.mark.parametrize(
@@ -135,12 +142,24 @@ def test_missing_punkt_tab_is_a_warning_not_a_download(audio: dict[str, Path]) -
 def test_unavailable_diarization_leaves_the_transcript_and_says_so(
     audio: dict[str, Path], worker_env: pytest.MonkeyPatch, token: str | None, expected: str
 ) -> None:
+    from pyannote.audio import Pipeline
+
+    opened: list[str] = []
+    real = Pipeline.from_pretrained
+
+    def counting(name: str, **kwargs: Any) -> Any:
+        opened.append(name)
+        return real(name, **kwargs)
+
+    worker_env.setattr(Pipeline, "from_pretrained", counting)
     if token:
         worker_env.setenv("HF_TOKEN", token)
-    out = run(audio=str(audio["dialogue"]), align=False, diarize=True)
-    assert "goodbye" in text_of(out)
-    assert [w for w in out["warnings"] if expected in w], out["warnings"]
-    assert all("speaker" not in w for w in words_of(out))
+    for _ in range(2):  # the second job neither retries the load nor fails
+        out = run(audio=str(audio["dialogue"]), align=False, diarize=True)
+        assert "goodbye" in text_of(out)
+        assert [w for w in out["warnings"] if expected in w], out["warnings"]
+        assert all("speaker" not in w for w in words_of(out))
+    assert opened == ([COMMUNITY] if token and token.startswith("hf_") else [])
     if token:
         assert token not in " ".join(out["warnings"])
 
