@@ -70,8 +70,8 @@ def range_errors(args: dict[str, Any]) -> list[str]:
         errors.append("min_speakers is larger than max_speakers.")
     if len(args.get("initial_prompt") or "") > 2000:
         errors.append("initial_prompt is longer than 2000 characters.")
-    key = args.get("job_key")
-    if key is not None and not results.valid_key(key):
+    job_key = args.get("job_key")
+    if job_key is not None and not results.valid_key(job_key):
         errors.append("job_key must be 1-128 letters, digits, '-' or '_'.")
     return errors
 
