@@ -3,11 +3,12 @@
 - RUNPOD_LOG_LEVEL defaults to INFO: at the SDK's default (DEBUG) it prints every job's input and
   output, i.e. presigned URLs, base64 audio and the transcript.
 - PYANNOTE_METRICS_ENABLED defaults to false: pyannote 4 sends usage telemetry otherwise.
-- MODEL_CACHE_DIR (e.g. /runpod-volume/scribedesk-cache): when it is set and the volume under it is
-  attached, Hugging Face, torch hub and NLTK data are read from and downloaded to it, so models
-  fetched once survive cold starts. Without it the image's baked folders (HF_HOME, TORCH_HOME,
-  NLTK_DATA) are used.
-Each variable set explicitly in the environment wins.
+- MODEL_CACHE_DIR (e.g. /runpod-volume/scribedesk-cache): when it is set and the folder holding
+  it exists (the volume is attached), Hugging Face, torch hub and NLTK data are read from and
+  downloaded to it (HF_HOME, TORCH_HOME, NLTK_DATA point there; the image's NLTK folder stays
+  second in line), so models fetched once survive cold starts. Without it the image's baked
+  folders are used.
+RUNPOD_LOG_LEVEL and PYANNOTE_METRICS_ENABLED set explicitly in the environment win.
 """
 
 from __future__ import annotations
@@ -24,13 +25,12 @@ def volume_root() -> Path:
 
 
 def _model_cache() -> Path | None:
-    """MODEL_CACHE_DIR when the volume holding it is attached (its first two levels exist)."""
+    """MODEL_CACHE_DIR when the folder holding it (the volume's mount point) exists."""
     value = os.environ.get("MODEL_CACHE_DIR", "").strip()
     if not value:
         return None
     path = Path(value)
-    anchor = Path(*path.parts[:2]) if len(path.parts) > 2 else path.parent
-    return path if anchor.is_dir() else None
+    return path if path.parent.is_dir() else None
 
 
 def configure() -> None:
