@@ -52,7 +52,7 @@ class ProcessStep:
             ctx.tracker.apply(ctx.tracker.get(job.id), lifecycle.on_failure(message))
             return
         job = ctx.tracker.get(job.id)
-        ctx.tracker.apply(job, lifecycle.on_output(self._cost(job)))
+        ctx.tracker.apply(job, lifecycle.on_output(self._cost(job), outputs.worker_warnings(raw)))
 
     def _model(self, job: Job) -> str | None:
         """The model that ran, when the engine's output does not say (the local engine's setting)."""
