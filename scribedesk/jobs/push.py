@@ -61,8 +61,8 @@ class PushStep:
             self._save(ctx.tracker.get(job.id), changes)
 
         try:
-            result = await asyncio.to_thread(
-                pushing.push_job, storage, ctx.files, job, stop, loop, persist, self._progress(job.id)
+            result = await ctx.activity.run(
+                job.id, pushing.push_job, storage, ctx.files, job, stop, loop, persist, self._progress(job.id)
             )
         except PushStopped:  # cancel or shutdown: whoever stopped it sets the status
             return
