@@ -45,6 +45,8 @@ SILENCE_GAP = 3.0  # seconds of nothing before a sign-off at the end, or on both
 FILLER_GAP = 1.0  # a lone filler this far from the speech before it
 TAG_GAP = 2.0  # a sound tag next to this much silence
 MIN_PHRASE_DURATION = 0.3  # a sign-off (or three words) cannot be said faster
+FILLER_DURATION = 0.2  # a real "um" or "you" still takes this long
+SLOW_SIGN_OFF = 5.0  # a sign-off stretched over this many seconds at under one letter a second
 LOW_ALIGN_MEAN, LOW_ALIGN_MAX, LOW_ALIGN_WORDS = 0.15, 0.3, 3
 OUTRO_ALIGN_MEAN = 0.25
 NO_SPEECH, LOW_LOGPROB, HIGH_COMPRESSION = 0.6, -1.0, 2.4
@@ -181,8 +183,11 @@ def _sign_off_reasons(seg: Segment, place: _Place, tail_flagged: bool) -> list[s
         return ["outro-in-silence" if kind == "outro" else "stock-phrase"]
     mean = _mean(_scores(seg))
     signals_found = []
-    if seg.end - seg.start < MIN_PHRASE_DURATION:
+    duration = seg.end - seg.start
+    if duration < MIN_PHRASE_DURATION:
         signals_found.append("too-short")
+    if duration > SLOW_SIGN_OFF and _rate(seg.text) / duration < 1.0:
+        signals_found.append("implausible-rate")  # a few words stretched over a long silence
     if mean is not None and mean < OUTRO_ALIGN_MEAN:
         signals_found.append("low-alignment")
     if seg.no_speech_prob is not None and seg.no_speech_prob > NO_SPEECH:
@@ -199,7 +204,7 @@ def _filler_reasons(seg: Segment, place: _Place) -> list[str]:
     )
     trailing = place.is_tail and place.gap_before >= FILLER_GAP
     isolated = place.gap_before >= SILENCE_GAP and (place.gap_after is None or place.gap_after >= SILENCE_GAP)
-    if trailing or isolated or poor or seg.end - seg.start < MIN_PHRASE_DURATION:
+    if trailing or isolated or poor or seg.end - seg.start < FILLER_DURATION:
         return ["filler"]
     return []
 
@@ -245,7 +250,7 @@ def _credit_parts(text: str) -> tuple[list[tuple[int, int]], int]:
 def _all_credit(text: str) -> bool:
     """A credit line with at most a couple of stray words around it."""
     credit, other_words = _credit_parts(text)
-    return bool(credit) and other_words < 3 or (not credit and phrases.is_credit_line(text))
+    return (bool(credit) and other_words < 3) or (not credit and phrases.is_credit_line(text))
 
 
 def _credit_spans(seg: Segment) -> list[Span]:

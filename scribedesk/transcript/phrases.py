@@ -134,7 +134,7 @@ OUTRO_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"\bdanke fürs zuschauen\b",
     )
 )
-FILLER_TEXTS: frozenset[str] = frozenset({"you", "um", "uh", "hmm", "mm", "ah", "эм", "ээ", "м", "а", "угу"})
+FILLER_TEXTS: frozenset[str] = frozenset({"you", "um", "uh", "hmm", "mm", "эм"})
 """A lone token Whisper emits over silence (the famous trailing "you")."""
 
 STOCK_TEXTS: frozenset[str] = frozenset(

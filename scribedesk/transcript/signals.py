@@ -80,7 +80,9 @@ def wrong_script(text: str, expected: str | None) -> bool:
     foreign = [s for s in letters if s != expected]
     if not letters or not foreign:
         return False
-    if set(foreign) <= {"LATIN", "CYRILLIC"} and expected in {"LATIN", "CYRILLIC"} or set(foreign) == {"LATIN"}:
+    if (set(foreign) <= {"LATIN", "CYRILLIC"} and expected in {"LATIN", "CYRILLIC"}) or set(foreign) == {
+        "LATIN"
+    }:
         words = [w for w in text.split() if any(c.isalpha() for c in w)]
         run = longest = 0
         for w in words:
@@ -109,7 +111,7 @@ def has_loop(tokens: list[str], *, short_times: int = 3) -> bool:
 
 
 def char_loop(text: str) -> bool:
-    """"Hmmmmmmmmmmmmmmm" or a CJK phrase repeated without spaces ("ありがとうありがとうありがとう")."""
+    """ "Hmmmmmmmmmmmmmmm" or a CJK phrase repeated without spaces ("ありがとうありがとうありがとう")."""
     if _CHAR_RUN.search(text):
         return True
     compact = "".join(c for c in text if c.isalnum())

@@ -60,7 +60,9 @@ def run_case(case: dict[str, Any]) -> list[tuple[dict[str, Any], Segment]]:
         s["id"] = i
     t = normalize({"segments": raw_segments, "language": case["language"]})
     t = flag_hallucinations(t, audio_duration=case["audio_duration"])
-    by_text_time = sorted(range(len(case["segments"])), key=lambda i: (case["segments"][i]["start"], case["segments"][i]["end"]))
+    by_text_time = sorted(
+        range(len(case["segments"])), key=lambda i: (case["segments"][i]["start"], case["segments"][i]["end"])
+    )
     return [(case["segments"][i], t.segments[k]) for k, i in enumerate(by_text_time)]
 
 
