@@ -4,7 +4,8 @@ One function adds each subcommand to the parser and one runs it, so `transcribe`
 beside `convert`. Exit codes: 0 done, 2 bad input or usage (missing file, malformed JSON, an output
 that is not a transcript, an unknown speaker), 1 anything else that went wrong (e.g. cannot write).
 
-`convert` turns a saved worker output (RunPod's raw.json, or any supported worker shape) into an
+`convert` turns a saved worker output (RunPod's raw.json, any supported worker shape, or an SRT/VTT
+file from another tool) into an
 export, the way the server does: normalize, flag hallucinations, rename speakers, render. Text formats
 go to stdout unless --out is given; DOCX, which is binary, is written next to the input as
 <input stem>.docx unless --out says otherwise (--out - forces stdout).
@@ -13,7 +14,6 @@ go to stdout unless --out is given; DOCX, which is binary, is written next to th
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -27,6 +27,7 @@ from scribedesk.transcript.cleanup import flag_hallucinations
 from scribedesk.transcript.edits import EditError, rename_speakers
 from scribedesk.transcript.model import Transcript
 from scribedesk.transcript.normalize import NormalizeError, normalize
+from scribedesk.transcript.subtitles import parse_transcript_text
 
 BINARY_FORMATS = frozenset({"docx"})
 
@@ -48,7 +49,12 @@ def add_convert_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
         help="turn a saved worker output (raw.json) into DOCX, Markdown, JSON, TXT, SRT or VTT",
         description="Normalize a worker output, flag hallucinations, rename speakers and export it.",
     )
-    p.add_argument("raw", type=Path, metavar="RAW.json", help="worker output as saved (raw.json)")
+    p.add_argument(
+        "raw",
+        type=Path,
+        metavar="RAW.json",
+        help="worker output as saved (raw.json), or a Whisper JSON, SRT or VTT file",
+    )
     p.add_argument("--format", "-f", required=True, choices=sorted(EXPORTERS), help="export format")
     p.add_argument(
         "--speaker",
@@ -75,9 +81,9 @@ def _read_json(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as e:
         raise CliError(f"{path}: cannot read it ({e})") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise CliError(f"{path}: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+        return parse_transcript_text(text)
+    except NormalizeError as e:
+        raise CliError(f"{path}: {e}") from None
 
 
 def _speaker_names(pairs: list[str]) -> dict[str, str]:
