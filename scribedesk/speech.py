@@ -167,6 +167,8 @@ def timeline_for(audio: Path, result_dir: Path) -> Regions | None:
         except Exception as e:  # bad or unsupported audio, or no onnxruntime: flag without it
             log.warning("speech timeline for %s failed: %s: %s", audio.name, type(e).__name__, e)
             return None
+        if not audio.exists():  # the job was deleted meanwhile: leave no folder behind
+            return None
         result_dir.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from scribedesk.audio import safe_filename
@@ -17,15 +18,22 @@ SAVED_FORMATS = ("json", "md", "docx")
 
 
 def build_transcript(
-    job: Job, raw: object, *, hide_flagged: bool = True, model: str | None = None
+    job: Job,
+    raw: object,
+    *,
+    hide_flagged: bool = True,
+    model: str | None = None,
+    speech: Sequence[tuple[float, float]] | None = None,
 ) -> Transcript:
     """Normalize and flag; raises NormalizeError (a ValueError) on output nobody can read.
+
+    `speech` is the recording's speech timeline (scribedesk/speech.py), when it could be computed.
 
     With hide_flagged off (HIDE_FLAGGED=false) segments keep their flags but stay visible.
     """
     source = {"engine": job.engine or "", "model": model or str(job.options.get("model") or "")}
     t = normalize(raw, language=job.options.get("language"), duration=job.duration, source=source)
-    t = flag_hallucinations(t, audio_duration=job.duration)
+    t = flag_hallucinations(t, audio_duration=job.duration, speech=speech)
     if not hide_flagged:
         t = t.model_copy(update={"segments": [s.model_copy(update={"hidden": False}) for s in t.segments]})
     return t

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from scribedesk import speech
 from scribedesk.config import Settings
 from scribedesk.engines.base import (
     Engine,
@@ -148,6 +149,9 @@ class Runner:
 
     # --- uploading -> uploaded ---
     async def _push(self, job: Job) -> None:
+        # The speech timeline (issue 10) is computed once, beside the push and the transcription.
+        audio, folder = self.files.upload_dir(job.id) / job.stored_name, self.files.result_dir(job.id)
+        asyncio.get_running_loop().run_in_executor(None, speech.timeline_for, audio, folder)
         if self.storage is None or not job.storage_key:
             self.update(job, status=S.UPLOADED, progress=100, step="Ready to transcribe")
             return
@@ -331,8 +335,15 @@ class Runner:
             return
         try:
             model = Path(self.settings.local_model).name if job.engine == "local" else None
+            audio = self.files.upload_dir(job.id) / job.stored_name
+            regions = await asyncio.to_thread(speech.timeline_for, audio, self.files.result_dir(job.id))
             transcript = await asyncio.to_thread(
-                outputs.build_transcript, job, raw, hide_flagged=self.settings.hide_flagged, model=model
+                outputs.build_transcript,
+                job,
+                raw,
+                hide_flagged=self.settings.hide_flagged,
+                model=model,
+                speech=regions,
             )
         except ValueError as e:
             self.fail(
