@@ -186,7 +186,8 @@ def _sign_off_reasons(seg: Segment, place: _Place, tail_flagged: bool) -> list[s
     duration = seg.end - seg.start
     if duration < MIN_PHRASE_DURATION:
         signals_found.append("too-short")
-    if duration > SLOW_SIGN_OFF and _rate(seg.text) / duration < 1.0:
+    spoken = _spoken_duration(seg)
+    if spoken > SLOW_SIGN_OFF and _rate(seg.text) / spoken < 1.0:
         signals_found.append("implausible-rate")  # a few words stretched over a long silence
     if mean is not None and mean < OUTRO_ALIGN_MEAN:
         signals_found.append("low-alignment")
@@ -195,6 +196,15 @@ def _sign_off_reasons(seg: Segment, place: _Place, tail_flagged: bool) -> list[s
     if not signals_found:
         return []
     return ["outro-phrase" if kind == "outro" else "stock-phrase", *signals_found]
+
+
+def _spoken_duration(seg: Segment) -> float:
+    """How long the words take when they are aligned (a real line Whisper timed too long has short
+    words in a long segment), else the segment's own length."""
+    timed = [(w.start, w.end) for w in seg.words if w.start is not None and w.end is not None]
+    if not timed:
+        return seg.end - seg.start
+    return max(e for _, e in timed) - min(s for s, _ in timed)
 
 
 def _filler_reasons(seg: Segment, place: _Place) -> list[str]:

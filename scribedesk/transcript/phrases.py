@@ -73,8 +73,7 @@ CREDIT_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"^ondertitel(s|ing) (ingediend|door)\b",
         # Other verbs and word orders seen in published outputs (issue threads of openai/whisper,
         # faster-whisper, whisperX, Whisper-WebUI): the credit pattern, not one surname.
-        r"^субтитр\w* (к|для) ",
-        r"^(автор|перевод|редактор|корректор) субтитр",
+        r"^(автор|редактор|корректор) субтитр",
         r"^subtitles? (made|done|created|edited|translated|transcribed|synced) by\b",
         r"^subtitling by\b",
         r"^untertitel (der|im auftrag|von|erstellt)\b",
@@ -157,8 +156,14 @@ URL_PATTERN = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 BOILERPLATE_PATTERN = re.compile(r"\b(for more information|visit|подписывайтесь|посетите|subscribe)\b")
 
 
+CREDIT_MAX_WORDS = 12
+"""A credit is a short line; a long sentence that starts like one is someone talking about subtitles."""
+
+
 def is_credit_line(text: str) -> bool:
     norm = normalize_text(text)
+    if len(norm.split()) > CREDIT_MAX_WORDS and "amara org" not in norm:
+        return False
     return any(p.search(norm) for p in CREDIT_PATTERNS)
 
 
