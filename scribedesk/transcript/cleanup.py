@@ -52,9 +52,10 @@ OUTRO_ALIGN_MEAN = 0.25
 NO_SPEECH, LOW_LOGPROB, HIGH_COMPRESSION = 0.6, -1.0, 2.4
 POOR_LOGPROB, SOME_NO_SPEECH = -0.8, 0.3  # what a lone filler needs from the decoder
 SILENT_SHARE, THIN_SHARE = 0.05, 0.3  # speech under a line: none at all / too little for a sign-off
-# Characters per second (spaces excluded) above which no one speaks, by script. Fitted to the real
-# genuine lines of the development half (fastest: 19.4/s Latin, 8.5/s kana) with a 1.6x margin, and
-# never below what fast speakers reach in published speech-rate studies (~25 letters/s).
+# Letters and digits per second above which no one speaks, by script. Alphabetic scripts: fitted on
+# the development half of the real set (genuine lines with quoted times; the fastest, real English,
+# runs 20.6/s) with a 1.5x margin. Han/kana and Hangul have one real sample there (4.2/s), so they use
+# fast conversational syllable rates (about 9/s Japanese, 10/s Korean) with the same margin.
 MAX_RATE: dict[str, float] = {"CJK": 14.0, "HANGUL": 16.0}
 MAX_RATE_DEFAULT = 31.0
 
