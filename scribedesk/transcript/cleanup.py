@@ -52,6 +52,8 @@ OUTRO_ALIGN_MEAN = 0.25
 NO_SPEECH, LOW_LOGPROB, HIGH_COMPRESSION = 0.6, -1.0, 2.4
 POOR_LOGPROB, SOME_NO_SPEECH = -0.8, 0.3  # what a lone filler needs from the decoder
 SILENT_SHARE, THIN_SHARE = 0.05, 0.3  # speech under a line: none at all / too little for a sign-off
+SOLID_LINE = 1.0  # seconds (and two words) before a plain line is judged by the timeline alone
+MIN_HEARD = 0.25  # share of the transcript's time the timeline must hear before it is trusted
 # Letters and digits per second above which no one speaks, by script. Alphabetic scripts: fitted on
 # the development half of the real set (genuine lines with quoted times; the fastest, real English,
 # runs 20.6/s) with a 1.5x margin. Han/kana and Hangul have one real sample there (4.2/s), so they use
@@ -97,7 +99,7 @@ def flag_hallucinations(
     ctx = _Context(
         audio_end=audio_duration if audio_duration is not None else t.duration,
         script=signals.expected_script(t.language, [s.text for s in segs]),
-        speech=sorted(speech) if speech is not None else None,
+        speech=_trusted(sorted(speech), segs) if speech is not None else None,
     )
     suspect = [_suspect(s) for s in segs]
     places = _places(segs, suspect)
@@ -115,6 +117,14 @@ def flag_hallucinations(
             reasons.append("sound-tag")
         _apply(seg, reasons, _credit_spans(seg) if "credit-line" not in reasons else [])
     return out
+
+
+def _trusted(speech: list[tuple[float, float]], segs: list[Segment]) -> list[tuple[float, float]] | None:
+    """The timeline, unless it hears almost none of the transcript: then the recording is too quiet or
+    too noisy for the voice-activity model, and trusting it would hide real speech."""
+    total = sum(s.end - s.start for s in segs)
+    heard = sum(signals.overlap(s.start, s.end, speech) for s in segs)
+    return speech if total <= 0 or heard / total >= MIN_HEARD else None
 
 
 def _apply(seg: Segment, reasons: list[str], spans: list[Span]) -> None:
@@ -312,7 +322,9 @@ def _rate(text: str) -> int:
 def _speech_reasons(seg: Segment, ctx: _Context, suspect: str | None) -> list[str]:
     """What the recording's speech timeline says: nothing heard under it, or outside all speech."""
     speech = ctx.speech
-    if speech is None:
+    # A quiet "Да." the voice-activity model missed must not vanish: plain lines need some length.
+    solid = suspect is not None or (seg.end - seg.start >= SOLID_LINE and len(seg.text.split()) >= 2)
+    if speech is None or not solid:
         return []
     if not speech:
         return ["no-speech"]

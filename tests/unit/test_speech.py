@@ -96,3 +96,23 @@ def test_the_flagger_uses_the_timeline(talk_pause_talk: Path) -> None:
     out = flag_hallucinations(t, speech=regions)
     assert [s.flags for s in out.segments] == [[], [FLAG_PREFIX + "no-speech"], []]
     assert flag_hallucinations(t).segments[1].flags == []  # without the timeline nothing gives it away
+
+
+def test_a_timeline_that_hears_almost_nothing_is_not_trusted() -> None:
+    segs = [
+        Segment(id=i, start=5.0 * i, end=5.0 * i + 4.0, text=f"A real sentence number {i} said quietly.")
+        for i in range(4)
+    ]
+    t = Transcript(language="en", segments=segs)
+    assert all(not s.flags for s in flag_hallucinations(t, speech=[(0.0, 0.5)]).segments)
+    assert all(not s.flags for s in flag_hallucinations(t, speech=[]).segments)
+
+
+def test_a_short_quiet_answer_is_never_flagged_by_the_timeline_alone() -> None:
+    segs = [
+        Segment(id=0, start=0.0, end=4.0, text="Were you there when it happened?"),
+        Segment(id=1, start=4.3, end=4.8, text="Да."),
+        Segment(id=2, start=5.2, end=9.0, text="And what did you see first, then?"),
+    ]
+    out = flag_hallucinations(Transcript(language="en", segments=segs), speech=[(0.0, 4.1), (5.1, 9.1)])
+    assert [s.flags for s in out.segments] == [[], [], []]
