@@ -21,9 +21,10 @@ async function waitFor(id, statuses) {
   }
 }
 
-async function postTranscript(id, file, language) {
+// The language comes from the file (Whisper JSON names it) or from its script; the API also takes
+// ?language= for tools that know better.
+async function postTranscript(id, file) {
   const query = new URLSearchParams({ filename: file.name });
-  if (language) query.set("language", language);
   const response = await fetch(`/api/jobs/${encodeURIComponent(id)}/import?${query}`, {
     method: "POST",
     headers: { "Content-Type": "application/octet-stream", Accept: "application/json" },
@@ -44,7 +45,6 @@ async function postTranscript(id, file, language) {
 function build(root) {
   const audio = el("input", { type: "file", accept: "audio/*,video/mp4,video/webm", "aria-label": "Recording to import" });
   const transcript = el("input", { type: "file", accept: ".json,.srt,.vtt", "aria-label": "Transcript to import" });
-  const language = el("input", { type: "text", size: "4", placeholder: "auto", "aria-label": "Language of the transcript" });
   const button = el("button", { type: "submit", class: "button secondary" }, "Import for review");
   const status = el("p", { class: "muted import-status", role: "status" });
   const form = el(
@@ -52,12 +52,11 @@ function build(root) {
     { class: "import-form" },
     el("label", {}, "Recording ", audio),
     el("label", {}, "Transcript (JSON, SRT, VTT) ", transcript),
-    el("label", {}, "Language ", language),
     button,
     status,
   );
   root.append(el("summary", {}, "Import an existing transcript"), form);
-  return { form, audio, transcript, language, button, status };
+  return { form, audio, transcript, button, status };
 }
 
 /** Mount the import form on `root` (a <details> element in the sidebar). */
@@ -79,7 +78,7 @@ export function mountImporter(root) {
       });
       await waitFor(job.job_id, ["uploaded"]);
       refs.status.textContent = "Reading the transcript…";
-      await postTranscript(job.job_id, text, refs.language.value.trim());
+      await postTranscript(job.job_id, text);
       await waitFor(job.job_id, ["completed"]);
       refs.status.textContent = `Imported “${text.name}”.`;
       refs.form.reset();

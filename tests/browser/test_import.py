@@ -26,7 +26,6 @@ def test_import_a_transcript_for_review(page: Page, desk: Desk, interview_wav: P
     page.get_by_text("Import an existing transcript").click()
     page.get_by_label("Recording to import").set_input_files(str(interview_wav))
     page.get_by_label("Transcript to import").set_input_files(str(srt))
-    page.get_by_label("Language of the transcript").fill("en")
     page.get_by_role("button", name="Import for review").click()
     expect(page.locator(".import-status")).to_have_text("Imported “from another tool.srt”.", timeout=90_000)
     expect(page.locator(".turn").first).to_contain_text("Hello, and thank you for agreeing")
