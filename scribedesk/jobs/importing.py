@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 
+from scribedesk.jobs import lifecycle
+from scribedesk.jobs.lifecycle import Change
 from scribedesk.jobs.model import Job, JobStatus
 from scribedesk.jobs.service import BadRequest, Conflict, JobService
+from scribedesk.options import TranscribeOptions
 from scribedesk.transcript.normalize import NormalizeError, normalize
 from scribedesk.transcript.subtitles import parse_transcript_text
 
@@ -44,11 +47,8 @@ async def import_transcript(
         raise Conflict(f"the job is {job.status.value}; a transcript can be imported only before a run")
     raw, lang = await asyncio.to_thread(read_transcript, data, filename, language)
     await asyncio.to_thread(jobs.files.write_raw, job.id, raw)
-    runner = jobs.runner
-    options = {"language": lang, "imported_from": filename}
-    job = runner.update(
-        job, status=JobStatus.QUEUED, engine=IMPORT_ENGINE, options=options, step="Importing…"
-    )
-    job = runner.update(job, status=JobStatus.PROCESSING, step="Reading the imported transcript…")
-    runner.kick(job.id)
+    fields = {"engine": IMPORT_ENGINE, "options": TranscribeOptions(language=lang, model=""), "error": None}
+    job = jobs.tracker.apply(job, Change(JobStatus.QUEUED, f"Importing {filename}…", fields))
+    job = jobs.tracker.apply(job, Change(JobStatus.PROCESSING, lifecycle.PROCESSING_STEP))
+    jobs.runner.kick(job.id)
     return job
