@@ -10,6 +10,7 @@ import uvicorn
 
 from scribedesk.app import create_app
 from scribedesk.config import Settings
+from scribedesk.redact import install_log_redaction
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = Settings(**overrides)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_redaction(settings.secret_values())
     try:
         app = create_app(settings)
     except ValueError as e:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from scribedesk import __version__
 from scribedesk.api.deps import ServiceDep, SettingsDep
 from scribedesk.exports import EXPORTERS
+from scribedesk.redact import redact
 
 router = APIRouter()
 
@@ -63,5 +64,6 @@ async def health(request: Request, settings: SettingsDep, jobs: ServiceDep) -> d
     try:
         out[engine] = {**out.get(engine, {}), **await asyncio.wait_for(runner.engine(engine).health(), 10)}
     except Exception as e:
-        out[engine] = {**out.get(engine, {}), "reachable": False, "error": str(e) or type(e).__name__}
+        error = redact(str(e) or type(e).__name__, settings.secret_values())
+        out[engine] = {**out.get(engine, {}), "reachable": False, "error": error}
     return out

@@ -97,7 +97,7 @@ class LocalEngine:
 
     # --- Engine protocol -------------------------------------------------------------------
 
-    async def submit(self, audio: AudioRef, options: TranscribeOptions) -> str:
+    async def submit(self, audio: AudioRef, options: TranscribeOptions, job_key: str | None = None) -> str:
         if not audio.local_path.is_file():
             raise EngineRejected(f"The uploaded audio is missing on this machine: {audio.local_path.name}")
         handle = uuid.uuid4().hex

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from scribedesk.jobs.model import is_job_id
+from scribedesk.jobs.quarantine import DamagedFile, set_aside
 from scribedesk.transcript.model import Transcript
 
 UNDO_DEPTH = 50
@@ -92,7 +93,13 @@ class JobFiles:
         snaps = self._snapshots(job_id)
         if not snaps:
             return None
-        t = Transcript.model_validate_json(snaps[-1].read_bytes())
+        try:
+            t = Transcript.model_validate_json(snaps[-1].read_bytes())
+        except ValueError as e:
+            set_aside(snaps[-1])
+            raise DamagedFile(
+                "The last undo step was damaged and has been set aside; undo again for the one before it"
+            ) from e
         snaps[-1].unlink()
         return t
 

@@ -9,6 +9,8 @@ from scribedesk import speech
 from scribedesk.engines.catalog import traits
 from scribedesk.jobs import lifecycle, outputs
 from scribedesk.jobs.context import JobContext
+from scribedesk.jobs.exactly_once import save_failed
+from scribedesk.jobs.keep import OutputKeeper
 from scribedesk.jobs.model import Job
 
 
@@ -18,7 +20,12 @@ class ProcessStep:
 
     async def run(self, job: Job) -> None:
         ctx = self.ctx
-        raw = await asyncio.to_thread(ctx.files.read_raw, job.id)
+        raw = ctx.held.get(job.id)
+        if raw is not None:  # kept in memory when the disk was full: save it first
+            if not await OutputKeeper(ctx).keep(job, raw):
+                return
+        else:
+            raw = await ctx.activity.run(job.id, ctx.files.read_raw, job.id)
         if raw is None:
             message = "The worker's output was not saved; retry to run the transcription again."
             ctx.tracker.apply(job, lifecycle.on_failure(message))
@@ -42,10 +49,15 @@ class ProcessStep:
             )
             ctx.tracker.apply(job, lifecycle.on_failure(message))
             return
-        await asyncio.to_thread(ctx.files.write_transcript, job.id, transcript)
-        await asyncio.to_thread(outputs.write_exports, ctx.files, job, transcript)
+        try:
+            await ctx.activity.run(job.id, ctx.files.write_transcript, job.id, transcript)
+            await ctx.activity.run(job.id, outputs.write_exports, ctx.files, job, transcript)
+        except OSError as e:
+            message = save_failed("the transcript", e, kept="in raw.json")
+            ctx.tracker.apply(ctx.tracker.get(job.id), lifecycle.on_failure(message))
+            return
         job = ctx.tracker.get(job.id)
-        ctx.tracker.apply(job, lifecycle.on_output(self._cost(job)))
+        ctx.tracker.apply(job, lifecycle.on_output(self._cost(job), outputs.worker_warnings(raw)))
 
     def _model(self, job: Job) -> str | None:
         """The model that ran, when the engine's output does not say (the local engine's setting)."""

@@ -48,7 +48,7 @@ class PushStep:
         on_progress = self._progress_reporter(job, stop)
         ctx.tracker.apply(job, lifecycle.upload_begun())
         try:
-            await asyncio.to_thread(ctx.storage.upload_file, path, job.storage_key, on_progress)
+            await ctx.activity.run(job.id, ctx.storage.upload_file, path, job.storage_key, on_progress)
         except UploadCancelled:  # cancel or shutdown: whoever stopped it sets the status
             return
         except (StorageError, OSError) as e:
