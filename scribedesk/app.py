@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
-
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
@@ -15,9 +13,10 @@ from scribedesk.api import events, jobs, meta, results
 from scribedesk.api.deps import install_error_handlers
 from scribedesk.api.security import SecurityMiddleware
 from scribedesk.config import Settings
+from scribedesk.paths import static_dir
 from scribedesk.wiring import EngineFactory, running_service
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = static_dir()
 log = logging.getLogger("scribedesk")
 
 

@@ -1,4 +1,4 @@
-"""Command line: `python -m scribedesk <command>`.
+"""Command line: `scribedesk <command>` (or `python -m scribedesk <command>` in a checkout).
 
 One function adds each subcommand to the parser and one runs it, so `transcribe` and `serve` slot in
 beside `convert`. Exit codes: 0 done, 2 bad input or usage (missing file, malformed JSON, an output
@@ -165,7 +165,7 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m scribedesk",
+        prog="scribedesk",
         description="Scribedesk: transcripts of recorded interviews you can trust.",
     )
     parser.add_argument("--version", action="version", version=f"scribedesk {__version__}")
