@@ -121,6 +121,6 @@ def test_a_second_panel_on_the_same_port_points_to_the_first(tmp_path: Path) -> 
             timeout=60,
         )
     assert done.returncode == 2
-    assert f"already in use by another Scribedesk panel (version " in done.stderr
+    assert "already in use by another Scribedesk panel (version " in done.stderr
     assert f"it is at {url}" in done.stderr
     assert "Traceback" not in done.stderr
