@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import webbrowser
+from typing import Any
 
 import httpx
 import uvicorn
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(host: str | None, port: int | None, *, open_browser: bool) -> int:
-    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    overrides: dict[str, Any] = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = Settings(**overrides)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
