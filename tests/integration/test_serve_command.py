@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.support import serve_process
 from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +25,6 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
         PYTHONPATH=str(ROOT),
         UPLOAD_DIR=str(tmp_path / "uploads"),
         RESULTS_DIR=str(tmp_path / "results"),
-        PYTHONUNBUFFERED="1",
         **extra,
     )
     return env
@@ -33,37 +33,9 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 @contextmanager
 def serving(tmp_path: Path, *args: str, **env: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """Start `python -m scribedesk serve ARGS` from a folder that is not the checkout; yield (proc, url)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scribedesk", "serve", *args],
-        cwd=tmp_path,
-        env=_env(tmp_path, **env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-    )
-    try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        assert first.startswith("Scribedesk on http://"), first
-        url = first.split()[2]
-        _wait_up(url, proc)
-        yield proc, url
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-        proc.communicate(timeout=20)
-
-
-def _wait_up(url: str, proc: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(f"{url}/health", timeout=5)
-            return
-        except httpx.TransportError:
-            assert proc.poll() is None and time.monotonic() < deadline, "the panel did not start"
-            time.sleep(0.1)
+    command = [sys.executable, "-m", "scribedesk", "serve", *args]
+    with serve_process.serving(command, tmp_path, _env(tmp_path, **env)) as got:
+        yield got
 
 
 def test_serve_prints_the_url_and_serves_the_page(tmp_path: Path) -> None:
