@@ -22,6 +22,7 @@ from typing import Any
 
 from scribedesk import __version__
 from scribedesk.cli_transcribe import add_serve_command, add_transcribe_command
+from scribedesk.doctor.cli import add_doctor_command
 from scribedesk.exports import EXPORTERS, ExportMeta, ExportOptions, render
 from scribedesk.transcript.cleanup import flag_hallucinations
 from scribedesk.transcript.edits import EditError, rename_speakers
@@ -160,6 +161,7 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
     add_convert_command,
     add_transcribe_command,
     add_serve_command,
+    add_doctor_command,
 )
 
 
