@@ -46,7 +46,9 @@ async def config(settings: SettingsDep) -> dict[str, Any]:
 
 
 @router.get("/health")
-async def health(request: Request, settings: SettingsDep, jobs: ServiceDep) -> dict[str, Any]:
+async def health(
+    request: Request, settings: SettingsDep, jobs: ServiceDep, checks: bool = False
+) -> dict[str, Any]:
     runner = jobs.runner
     engine = settings.active_engine
     out: dict[str, Any] = {
@@ -64,4 +66,8 @@ async def health(request: Request, settings: SettingsDep, jobs: ServiceDep) -> d
         out[engine] = {**out.get(engine, {}), **await asyncio.wait_for(runner.engine(engine).health(), 10)}
     except Exception as e:
         out[engine] = {**out.get(engine, {}), "reachable": False, "error": str(e) or type(e).__name__}
+    if checks:  # ?checks=true: the doctor's checks, one sentence each (scribedesk/doctor)
+        from scribedesk.doctor import run_checks
+
+        out["checks"] = (await run_checks(settings)).model_dump()
     return out

@@ -200,11 +200,11 @@ def _fetch(
                 done, have = done - have, 0
             with part.open("ab" if have else "wb") as out:
                 for chunk in response.iter_bytes(CHUNK):
-                    if stop.is_set():
-                        raise DownloadCancelled
-                    out.write(chunk)
+                    out.write(chunk)  # keep what arrived, even when asked to stop: the next start continues
                     done += len(chunk)
                     report(done, total)
+                    if stop.is_set():
+                        raise DownloadCancelled
     except httpx.HTTPError as e:
         raise DownloadFailed(
             f"Download of {dest.name} broke off ({type(e).__name__}); start again to resume"

@@ -9,68 +9,22 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI, Request
-from fastapi.responses import Response, StreamingResponse
 
 from scribedesk.config import Settings
 from scribedesk.engines import models
 from scribedesk.engines.base import AudioRef, EngineState, TranscribeOptions
 from scribedesk.engines.local import LocalEngine
+from tests.support.model_hub import Hub, run_hub
 from tests.support.models import TINY_EN
-from tests.support.servers import serve
-
-REPO = "Systran/faster-whisper-tiny.en"
-
-
-@dataclass
-class Hub:
-    url: str = ""
-    ranges: list[str | None] = field(default_factory=list)
-    """The Range header of every GET, in order."""
-
-
-def _hub_app(hub: Hub) -> FastAPI:
-    app = FastAPI()
-
-    @app.api_route("/{owner}/{name}/resolve/main/{filename}", methods=["GET", "HEAD"])
-    async def resolve(owner: str, name: str, filename: str, request: Request) -> Response:
-        path = TINY_EN / filename
-        if f"{owner}/{name}" != REPO or not path.is_file():
-            return Response("Entry not found", status_code=404)
-        size = path.stat().st_size
-        if request.method == "HEAD":
-            return Response(headers={"content-length": str(size)})
-        hub.ranges.append(request.headers.get("range"))
-        start = (
-            int(request.headers["range"].removeprefix("bytes=").split("-")[0])
-            if "range" in request.headers
-            else 0
-        )
-
-        def chunks() -> Iterator[bytes]:
-            with path.open("rb") as f:
-                f.seek(start)
-                while block := f.read(256 * 1024):
-                    yield block
-
-        headers = {"content-length": str(size - start)}
-        if start:
-            headers["content-range"] = f"bytes {start}-{size - 1}/{size}"
-        return StreamingResponse(chunks(), status_code=206 if start else 200, headers=headers)
-
-    return app
 
 
 @pytest.fixture
 def hub() -> Iterator[Hub]:
-    state = Hub()
-    with serve(_hub_app(state)) as url:
-        state.url = url
+    with run_hub() as state:
         yield state
 
 
