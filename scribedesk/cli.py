@@ -13,6 +13,7 @@ go to stdout unless --out is given; DOCX, which is binary, is written next to th
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -179,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code (argparse's usage errors included) instead of exiting."""
+    for stream in (sys.stdout, sys.stderr):  # a Windows pipe in cp1252 must not crash on a Cyrillic name
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as e:  # --help, --version and usage errors

@@ -115,3 +115,27 @@ def test_env_is_read_from_the_user_config_folder_and_the_current_folder(
 
 def test_settings_read_the_user_config_env_by_default() -> None:
     assert Settings.model_config["env_file"] == (paths.user_env_file(), Path(".env"))
+
+
+def test_an_atomic_write_waits_for_a_target_another_program_holds_open(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """On Windows os.replace fails while a reader has the target open; the write waits and lands."""
+    import os
+
+    from scribedesk.jobs import files
+
+    real = os.replace
+    refusals = [PermissionError(13, "in use"), PermissionError(13, "in use")]
+
+    def busy_then_free(src: str | Path, dst: str | Path) -> None:
+        if refusals:
+            raise refusals.pop()
+        real(src, dst)
+
+    target = tmp_path / "Интервью.md"
+    target.write_text("old", encoding="utf-8")
+    monkeypatch.setattr(files.os, "replace", busy_then_free)
+    files.atomic_write(target, b"new")
+    assert target.read_text(encoding="utf-8") == "new" and not refusals
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
