@@ -115,3 +115,13 @@ def test_convert_works_from_another_folder(
     assert md.stdout.count("\n") > 5
     _run(installed / "scribedesk", "convert", raw.name, "--format", "docx", cwd=elsewhere, env=user_env)
     assert (elsewhere / "интервью.docx").stat().st_size > 1000
+
+
+def test_uv_tool_install_gives_the_command(installed: Path, tmp_path: Path, user_env: dict[str, str]) -> None:
+    """`uv tool install` (what a user runs) from the same wheel: its own venv and a command on PATH."""
+    wheel = next(installed.parent.parent.glob("dist/scribedesk-*.whl"))
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    assert uv
+    env = user_env | {"UV_TOOL_DIR": str(tmp_path / "tools"), "UV_TOOL_BIN_DIR": str(tmp_path / "bin")}
+    _run(uv, "tool", "install", "-q", "--python", sys.executable, wheel, cwd=tmp_path, env=env)
+    assert "doctor" in _run(tmp_path / "bin" / "scribedesk", "--help", cwd=tmp_path, env=env).stdout
