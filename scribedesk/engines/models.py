@@ -96,8 +96,20 @@ def model_status(settings: Settings) -> ModelStatus:
             return ModelStatus(**vars(active))
     partial = folder.with_name(folder.name + ".partial")
     ready = folder.is_dir() and all((folder / f).is_file() for f in REQUIRED)
+    if not ready and (cached := _in_hf_cache(name)) is not None:  # fetched by an older version
+        return ModelStatus(name, cached, True, folder_size(cached), _expected_mb(name))
     size = folder_size(folder if ready else partial)
     return ModelStatus(name, folder, ready, size, _expected_mb(name), done_bytes=0 if ready else size)
+
+
+def _in_hf_cache(name: str) -> Path | None:
+    """The model in Hugging Face's cache (where faster-whisper itself downloads), without any network."""
+    from faster_whisper.utils import download_model
+
+    try:
+        return Path(download_model(name, local_files_only=True))
+    except Exception:  # not cached, or not a known name
+        return None
 
 
 def ensure_model(

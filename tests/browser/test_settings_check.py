@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import huggingface_hub.constants
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -16,7 +17,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def hub() -> Iterator[Hub]:
+def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Hub]:
+    # An empty Hugging Face cache: a tiny.en fetched earlier on this machine must not count as here.
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hf-cache"))
     with run_hub() as state:
         yield state
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import huggingface_hub.constants
 import pytest
 
 from scribedesk.config import Settings
@@ -23,7 +24,9 @@ from tests.support.models import TINY_EN
 
 
 @pytest.fixture
-def hub() -> Iterator[Hub]:
+def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Hub]:
+    # An empty Hugging Face cache: a tiny.en fetched earlier on this machine must not count as here.
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hf-cache"))
     with run_hub() as state:
         yield state
 
