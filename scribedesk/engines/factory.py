@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scribedesk.config import Settings
 from scribedesk.engines.base import Engine
+from scribedesk.engines.catalog import ENGINE_NAMES
 
 
 def build_engine(name: str, settings: Settings) -> Engine:
@@ -20,4 +21,4 @@ def build_engine(name: str, settings: Settings) -> Engine:
         from scribedesk.engines.local import LocalEngine
 
         return LocalEngine(settings)
-    raise ValueError(f"unknown engine {name!r}")
+    raise ValueError(f"unknown engine {name!r}; use one of {', '.join(ENGINE_NAMES)}")
