@@ -16,9 +16,10 @@ from pathlib import Path
 
 from scribedesk.config import Settings
 from scribedesk.doctor.model import Check
+from scribedesk.engines.audio_ref import make_audio_ref
 from scribedesk.engines.base import EngineError, EngineState, TranscribeOptions
 from scribedesk.engines.factory import build_engine
-from scribedesk.storage import ObjectStorage, StorageError, make_audio_ref
+from scribedesk.storage import ObjectStorage, StorageError
 from scribedesk.transcript.normalize import NormalizeError, normalize
 
 TEST_SECONDS = 1.0
