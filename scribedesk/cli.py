@@ -1,4 +1,4 @@
-"""Command line: `python -m scribedesk <command>`.
+"""Command line: `scribedesk <command>` (or `python -m scribedesk <command>` in a checkout).
 
 One function adds each subcommand to the parser and one runs it, so `transcribe` and `serve` slot in
 beside `convert`. Exit codes: 0 done, 2 bad input or usage (missing file, malformed JSON, an output
@@ -14,6 +14,7 @@ go to stdout unless --out is given; DOCX, which is binary, is written next to th
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -22,6 +23,7 @@ from typing import Any
 
 from scribedesk import __version__
 from scribedesk.cli_transcribe import add_serve_command, add_transcribe_command
+from scribedesk.doctor.cli import add_doctor_command
 from scribedesk.exports import EXPORTERS, ExportMeta, ExportOptions, render
 from scribedesk.transcript.cleanup import flag_hallucinations
 from scribedesk.transcript.edits import EditError, rename_speakers
@@ -166,12 +168,13 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
     add_convert_command,
     add_transcribe_command,
     add_serve_command,
+    add_doctor_command,
 )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m scribedesk",
+        prog="scribedesk",
         description="Scribedesk: transcripts of recorded interviews you can trust.",
     )
     parser.add_argument("--version", action="version", version=f"scribedesk {__version__}")
@@ -183,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code (argparse's usage errors included) instead of exiting."""
+    for stream in (sys.stdout, sys.stderr):  # a Windows pipe in cp1252 must not crash on a Cyrillic name
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as e:  # --help, --version and usage errors
