@@ -47,7 +47,9 @@ async def config(settings: SettingsDep) -> dict[str, Any]:
 
 
 @router.get("/health")
-async def health(request: Request, settings: SettingsDep, jobs: ServiceDep) -> dict[str, Any]:
+async def health(
+    request: Request, settings: SettingsDep, jobs: ServiceDep, checks: bool = False
+) -> dict[str, Any]:
     runner = jobs.runner
     engine = settings.active_engine
     out: dict[str, Any] = {
@@ -66,4 +68,8 @@ async def health(request: Request, settings: SettingsDep, jobs: ServiceDep) -> d
     except Exception as e:
         error = redact(str(e) or type(e).__name__, settings.secret_values())
         out[engine] = {**out.get(engine, {}), "reachable": False, "error": error}
+    if checks:  # ?checks=true: the doctor's checks, one sentence each (scribedesk/doctor)
+        from scribedesk.doctor import run_checks
+
+        out["checks"] = (await run_checks(settings)).model_dump()
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,16 @@ SAVED_FORMATS = ("json", "md", "docx")
 
 
 def build_transcript(
-    job: Job, raw: object, *, hide_flagged: bool = True, model: str | None = None
+    job: Job,
+    raw: object,
+    *,
+    hide_flagged: bool = True,
+    model: str | None = None,
+    speech: Sequence[tuple[float, float]] | None = None,
 ) -> Transcript:
     """Normalize and flag; raises NormalizeError (a ValueError) on output nobody can read.
+
+    `speech` is the recording's speech timeline (scribedesk/speech.py), when it could be computed.
 
     With hide_flagged off (HIDE_FLAGGED=false) segments keep their flags but stay visible.
     """
@@ -31,7 +39,7 @@ def build_transcript(
     language = options.language if options else None
     t = normalize(raw, language=language, duration=job.duration, source=source)
     t = clean_transcript(t)  # worker text with a NUL or an escape would fail every DOCX export
-    t = flag_hallucinations(t, audio_duration=job.duration)
+    t = flag_hallucinations(t, audio_duration=job.duration, speech=speech)
     if not hide_flagged:
         t = t.model_copy(update={"segments": [s.model_copy(update={"hidden": False}) for s in t.segments]})
     return t

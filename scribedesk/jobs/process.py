@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from scribedesk import speech
 from scribedesk.engines.catalog import traits
 from scribedesk.jobs import lifecycle, outputs
 from scribedesk.jobs.context import JobContext
@@ -29,6 +30,9 @@ class ProcessStep:
             message = "The worker's output was not saved; retry to run the transcription again."
             ctx.tracker.apply(job, lifecycle.on_failure(message))
             return
+        # The speech timeline (issue 10): usually ready, started beside the push; else computed now.
+        audio = ctx.files.upload_dir(job.id) / job.stored_name
+        regions = await asyncio.to_thread(speech.timeline_for, audio, ctx.files.result_dir(job.id))
         try:
             transcript = await asyncio.to_thread(
                 outputs.build_transcript,
@@ -36,6 +40,7 @@ class ProcessStep:
                 raw,
                 hide_flagged=ctx.settings.hide_flagged,
                 model=self._model(job),
+                speech=regions,
             )
         except ValueError as e:
             message = (

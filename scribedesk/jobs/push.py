@@ -13,6 +13,7 @@ import contextlib
 import threading
 from typing import Any
 
+from scribedesk import speech
 from scribedesk.audio import AudioError
 from scribedesk.jobs import lifecycle, pushing
 from scribedesk.jobs.context import JobContext
@@ -46,6 +47,9 @@ class PushStep:
 
     async def run(self, job: Job) -> None:
         ctx = self.ctx
+        # The speech timeline (issue 10) is computed once, in a thread, beside the push and the run.
+        audio, folder = ctx.files.upload_dir(job.id) / job.stored_name, ctx.files.result_dir(job.id)
+        asyncio.get_running_loop().run_in_executor(None, speech.timeline_for, audio, folder)
         storage = ctx.storage
         if storage is None or not job.storage_key:
             ctx.tracker.apply(job, lifecycle.uploaded(job, to_storage=False))

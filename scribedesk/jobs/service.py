@@ -269,7 +269,9 @@ class JobService:
 
     def _result_view(self, job: Job, t: Transcript) -> dict[str, Any]:
         data = t.model_dump()
-        flags = {f for seg in t.segments for f in seg.flags}
+        flags = {f for seg in t.segments for f in seg.flags} | {
+            s.reason for seg in t.segments for s in seg.spans
+        }
         return {
             "job_id": job.id,
             "filename": job.filename,
