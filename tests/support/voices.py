@@ -34,7 +34,7 @@ class SpokenTurn:
 EASY_EN = (Voice("en-us", -300), Voice("en-gb+f2", 300))
 CLOSE_EN = (Voice("en-us", -100), Voice("en-gb", 100))
 EASY_RU = (Voice("ru", -300), Voice("ru+f2", 300))
-CLOSE_RU = (Voice("ru", -100), Voice("ru+m3", 100))
+CLOSE_RU = (Voice("ru", -100), Voice("ru-lv", 100))
 THREE_EN = (Voice("en-us", -300), Voice("en-gb+f2", 300), Voice("en-us+m3", 0))
 
 LINES_EN = [
