@@ -99,6 +99,8 @@ class Settings(BaseSettings):
     """Where dropped audio is kept (the player's source)."""
     results_dir: Path = Path("results")
     """Where transcripts, exports and the job database live."""
+    voice_memory: bool = True
+    """Keep voice prints (never audio) of named speakers in the results folder; suggest those names."""
 
     @field_validator(
         "runpod_api_key", "runpod_access_key", "runpod_secret_key", "worker_api_key", "access_token",

@@ -20,8 +20,8 @@ from scribedesk.diarize.encoder import WINDOW_FRAMES, VoiceEncoder
 from scribedesk.diarize.features import HOP, SAMPLE_RATE, mel_frames, normalize_volume
 from scribedesk.diarize.regions import Chunk, speech_chunks
 
-STEP_FRAMES = 75
-"""Window step: 0.75 s (windows are 1.6 s)."""
+STEP_FRAMES = 80
+"""Window step: 0.8 s (windows are 1.6 s)."""
 MIN_FRAMES = 30
 """Speech shorter than 0.3 s gets no window of its own (its words take the nearest turn)."""
 FRAME = HOP / SAMPLE_RATE
@@ -46,6 +46,8 @@ class Diarization:
 class _Windows:
     spans: list[tuple[float, float]] = field(default_factory=list)
     breaks: list[bool] = field(default_factory=list)
+    full: list[bool] = field(default_factory=list)
+    """False for the one padded window of speech shorter than 1.6 s."""
     embeddings: list[np.ndarray] = field(default_factory=list)
 
 
@@ -89,12 +91,29 @@ def _embed_all(
         speech += chunk.end - chunk.start
         out.spans += spans
         out.breaks += [i == 0 for i in range(len(spans))]
+        out.full += [chunk.end - chunk.start >= WINDOW_FRAMES * FRAME] * len(spans)
         pending.append(windows)
         if sum(len(w) for w in pending) >= EMBED_BATCH:
             flush()
         progress(chunk.end)
     flush()
     return out, speech
+
+
+def _labels(emb: np.ndarray, full: np.ndarray, lo: int | None, hi: int | None) -> np.ndarray:
+    """Cluster the full windows; padded ones (short speech) take the nearest cluster's label.
+
+    A short "yes" padded with silence embeds unlike its speaker's full windows: left in the
+    clustering, many of them would form a speaker of their own.
+    """
+    if full.sum() < 2:
+        return cluster(emb, lo, hi)
+    labels = np.zeros(len(emb), np.int64)
+    labels[full] = cluster(emb[full], lo, hi)
+    k = int(labels[full].max()) + 1
+    centroids = np.stack([emb[full][labels[full] == c].mean(axis=0) for c in range(k)])
+    labels[~full] = np.argmax(emb[~full] @ centroids.T, axis=1)
+    return labels
 
 
 def diarize(
@@ -116,7 +135,7 @@ def diarize(
     if not found.spans:
         return Diarization(turns=[], speech_seconds=speech)
     emb = np.concatenate(found.embeddings)
-    raw = cluster(emb, min_speakers, max_speakers)
+    raw = _labels(emb, np.asarray(found.full), min_speakers, max_speakers)
     labels = smooth([int(x) for x in raw], found.breaks)
     names: dict[int, str] = {}
     for label in labels:
