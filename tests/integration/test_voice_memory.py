@@ -93,7 +93,7 @@ def test_renaming_moves_a_print_and_suggestions_skip_taken_names(tmp_path: Path)
     assert memory.names() == {"Anna": 1}
     memory.remember("job1", {"SPEAKER_00": "Anna K."}, {"SPEAKER_00": a})
     assert memory.names() == {"Anna K.": 1}
-    near = a + 0.05 * rng.standard_normal(256)
+    near = a + 0.005 * rng.standard_normal(256)
     near /= np.linalg.norm(near)
     found = memory.suggest(
         {"SPEAKER_00": "SPEAKER_00", "SPEAKER_01": "SPEAKER_01"}, {"SPEAKER_00": b, "SPEAKER_01": near}
