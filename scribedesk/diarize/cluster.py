@@ -2,8 +2,8 @@
 
 Average-linkage agglomerative clustering on cosine similarity picks the count: merging stops when
 the two closest groups are less alike than THRESHOLD, within the caller's min/max speakers. Long
-recordings are first reduced to at most MAX_POINTS time-adjacent averages, so the similarity matrix
-stays small; every window is then given the nearest centroid (a few k-means steps), and clusters
+recordings are clustered on at most MAX_POINTS windows spread over the recording, so the similarity
+matrix stays small; every window is then given the nearest centroid (a few k-means steps), and clusters
 too small to be a person (stray noise, laughter) are folded into their nearest neighbour.
 """
 
@@ -25,13 +25,16 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return result
 
 
-def _reduce(emb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """At most MAX_POINTS means of consecutive windows, and each window's group index."""
-    group = -(-len(emb) // MAX_POINTS)
-    index = np.arange(len(emb)) // group
-    sums = np.zeros((index[-1] + 1, emb.shape[1]), np.float64)
-    np.add.at(sums, index, emb)
-    return _unit(sums), index
+def _sample(n: int) -> np.ndarray:
+    """At most MAX_POINTS window indices spread evenly over the recording.
+
+    Single windows, never averages of neighbours: with short turns, an average of consecutive
+    windows mixes two voices and every such average looks alike.
+    """
+    if n <= MAX_POINTS:
+        return np.arange(n)
+    result: np.ndarray = np.unique(np.linspace(0, n - 1, MAX_POINTS).astype(np.int64))
+    return result
 
 
 def _ahc(points: np.ndarray, keep: int) -> tuple[dict[int, np.ndarray], list[float]]:
@@ -105,9 +108,11 @@ def cluster(
     lo = max(1, min_speakers or 1)
     hi = max(lo, max_speakers or 20)
     emb = embeddings.astype(np.float64)
-    points, index = _reduce(emb)
+    points = emb[_sample(n)]
     lo_eff = min(lo, len(points))
     snapshots, merges = _ahc(points, keep=max(hi, 1))
     count = choose_count(merges, len(points), lo_eff, hi, threshold)
-    labels = _relabel(snapshots[count])[index]
+    picked = _relabel(snapshots[count])
+    centroids = _unit(np.stack([points[picked == c].sum(axis=0) for c in range(int(picked.max()) + 1)]))
+    labels = _relabel(np.argmax(emb @ centroids.T, axis=1))
     return _refine(emb, labels, lo_eff)

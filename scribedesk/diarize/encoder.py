@@ -70,6 +70,7 @@ class VoiceEncoder:
         opts.intra_op_num_threads = 1
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
+        opts.enable_cpu_mem_arena = False  # memory goes back after each batch, as in faster-whisper's VAD
         self._session = ort.InferenceSession(graph, opts, providers=["CPUExecutionProvider"])
 
     @classmethod

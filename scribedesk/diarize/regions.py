@@ -19,7 +19,7 @@ MAX_CHUNK = 30.0
 """Longest piece of speech handled at once, in seconds."""
 HOLD = 2.0
 """Seconds kept back at the end of a block: speech running into it is decided with the next block."""
-BLOCK_SECONDS = 120.0
+BLOCK_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
