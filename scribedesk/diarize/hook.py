@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any, Protocol
 
 from scribedesk.diarize.assign import assign_speakers
 from scribedesk.diarize.encoder import available
 from scribedesk.diarize.pipeline import diarize
+
+log = logging.getLogger("scribedesk.diarize")
 
 LOCAL = "local"
 """The output's "diarization" value: speakers were estimated on this computer."""
@@ -23,7 +26,11 @@ def add_speakers(audio: Path, output: dict[str, Any], options: SpeakerOptions) -
 
     ``speaker_embeddings`` has WhisperX's name and shape (label -> list of floats).
     """
-    found = diarize(audio, min_speakers=options.min_speakers, max_speakers=options.max_speakers)
+    try:
+        found = diarize(audio, min_speakers=options.min_speakers, max_speakers=options.max_speakers)
+    except Exception:  # the words matter more than the speakers: never lose them over this step
+        log.exception("Finding speakers failed; the transcript is kept without speakers")
+        return output
     result = assign_speakers(output, found.turns) if found.turns else dict(output)
     result["diarization"] = LOCAL
     if found.turns:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -69,3 +70,13 @@ def test_cluster_count_follows_the_voices_and_the_bounds() -> None:
     assert len(set(cluster(one).tolist())) == 1
     assert len(set(cluster(one, min_speakers=2).tolist())) == 2
     assert cluster(np.zeros((0, 256))).size == 0
+
+
+def test_a_failing_speaker_step_keeps_the_words(tmp_path: Path) -> None:
+    from scribedesk.diarize.hook import add_speakers
+    from scribedesk.engines.base import TranscribeOptions
+
+    output = {"segments": [{"start": 0.0, "end": 1.0, "text": "hello", "words": [word("hello", 0.0, 1.0)]}]}
+    broken = tmp_path / "broken.m4a"
+    broken.write_bytes(b"not audio at all")
+    assert add_speakers(broken, output, TranscribeOptions()) == output
