@@ -57,10 +57,10 @@ def memory_child(path: str) -> None:
     VoiceEncoder.load()
     with open("/proc/self/status") as f:
         rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     found = diarize(Path(path))
-    took = time.perf_counter() - start
-    print(f"{max_rss_mb() - rss:.1f} {took:.1f} {len(found.voices)} {found.windows}")
+    took, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    print(f"{max_rss_mb() - rss:.1f} {took:.1f} {len(found.voices)} {found.windows} {cpu:.1f}")
 
 
 def main() -> None:
@@ -78,9 +78,9 @@ def main() -> None:
         for _ in stream_pcm(speed_file):
             pass
         decode = time.perf_counter() - start
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         found = diarize(speed_file)
-        took = time.perf_counter() - start
+        took, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         per_minute = took / (seconds / 60)
         print(f"machine load average (2 cores): {os.getloadavg()[0]:.1f}")
         print(f"audio {seconds / 60:.1f} min, {found.windows} windows, {len(found.voices)} speakers found")
@@ -89,6 +89,9 @@ def main() -> None:
         )
         verdict = "OK" if per_minute <= SPEED_GOAL else "ABOVE GOAL"
         print(f"diarize: {per_minute:.2f} s per audio minute (goal <= {SPEED_GOAL}) {verdict}")
+        # On a machine shared with other work the wall clock says little; CPU time is what we use.
+        cpu_verdict = "OK" if cpu / (seconds / 60) <= SPEED_GOAL else "ABOVE GOAL"
+        print(f"diarize CPU time: {cpu / (seconds / 60):.2f} s per audio minute {cpu_verdict}")
         if args.hours <= 0:
             return
         long_file = folder / "long.wav"
@@ -96,12 +99,13 @@ def main() -> None:
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(long_file)], check=True, capture_output=True, text=True
         ).stdout.split()
-        growth, long_took = float(out[0]), float(out[1])
+        growth, long_took, long_cpu = float(out[0]), float(out[1]), float(out[4])
         verdict = "OK" if growth <= MEMORY_GOAL_MB else "ABOVE GOAL"
         print(
             f"{long_seconds / 3600:.2f} h recording: peak memory growth {growth:.0f} MB "
             f"(goal <= {MEMORY_GOAL_MB}) {verdict}; {long_took:.0f} s, "
-            f"{long_took / (long_seconds / 60):.2f} s per audio minute, {out[2]} speakers, {out[3]} windows"
+            f"{long_took / (long_seconds / 60):.2f} s per audio minute "
+            f"(CPU {long_cpu / (long_seconds / 60):.2f}), {out[2]} speakers, {out[3]} windows"
         )
 
 
