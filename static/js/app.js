@@ -100,6 +100,7 @@ function applyResult(data) {
   ui.speakers.update(data, colors);
   ui.reviewTools.update(data);
   ui.downloads.setJob(data.job_id);
+  emit("result:loaded", { result: data }); // bus.js documents it; voices.js listens
   refresh();
 }
 
