@@ -15,10 +15,11 @@ from typing import Any
 
 from scribedesk.audio import safe_filename
 from scribedesk.config import Settings
-from scribedesk.engines.base import TranscribeOptions
 from scribedesk.exports import EXPORTERS, ExportOptions
+from scribedesk.jobs.lifecycle import InvalidTransition
 from scribedesk.jobs.model import Job, JobStatus
 from scribedesk.jobs.service import BadRequest, Conflict, JobService
+from scribedesk.options import TranscribeOptions
 from scribedesk.wiring import running_service
 
 POLL_SECONDS = 0.5
@@ -91,7 +92,7 @@ async def _transcribe_all(settings: Settings, args: argparse.Namespace, formats:
         for path in args.files:
             try:
                 job = await _transcribe_one(jobs, path, _options(args, settings))
-            except (BadRequest, Conflict) as e:
+            except (BadRequest, Conflict, InvalidTransition) as e:
                 print(f"{path.name}: {e}", file=sys.stderr)
                 failures += 1
                 continue

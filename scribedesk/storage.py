@@ -1,4 +1,4 @@
-"""Object storage (any S3-compatible store, RunPod's network-volume S3 API first) and the audio reference.
+"""Object storage (any S3-compatible store, RunPod's network-volume S3 API first): the boto3 adapter.
 
 This is the only module that imports boto3. Everything here blocks: the runner calls it through
 `asyncio.to_thread`. Every failure surfaces as `StorageError` whose message a person can act on and
@@ -7,7 +7,6 @@ which never contains a secret.
 
 from __future__ import annotations
 
-import base64
 import re
 import threading
 from collections.abc import Callable
@@ -30,14 +29,8 @@ from botocore.exceptions import (
 )
 
 from scribedesk.config import Settings
-from scribedesk.engines.base import AudioRef
 
 MB = 1024 * 1024
-RUNPOD_REQUEST_LIMIT = 10 * 1000 * 1000
-"""RunPod's /run body limit is "10 MB"; counted in decimal bytes to stay on the safe side."""
-INLINE_HEADROOM = 64 * 1024
-"""Room left in the request for the JSON around the base64 audio (options, policy)."""
-VOLUME_MOUNT = "/runpod-volume"
 
 _RUNPOD_S3_HOST = re.compile(r"^s3api-[a-z0-9-]+\.runpod\.io$", re.IGNORECASE)
 _EXT = re.compile(r"^[a-z0-9]{1,5}$")
@@ -282,49 +275,3 @@ def _describe_code(code: str, status: int | None, action: str, bucket: str, endp
     shown = code or "unknown error"
     http = f", HTTP {status}" if status else ""
     return f"Object storage error while {action} ({shown}{http})"
-
-
-def make_audio_ref(
-    settings: Settings,
-    storage: ObjectStorage | None,
-    key: str | None,
-    local_path: Path,
-    duration: float | None,
-) -> AudioRef:
-    """How the remote worker will reach the audio, per AUDIO_SOURCE (see docs/architecture.md)."""
-    source = settings.audio_source
-    usable = storage if storage is not None and storage.configured and key else None
-    # Inline needs no object storage: the audio travels in the request body. Without storage a
-    # too-large file stays a local file, so a local engine (fallback) can still run it and a remote
-    # one says what it lacks; with storage at hand, inline was a choice that cannot work: say so.
-    if source == "inline" and (usable is not None or local_path.stat().st_size <= inline_limit_bytes()):
-        return AudioRef("inline", _inline(local_path), local_path, duration)
-    if usable is None or key is None:
-        return AudioRef("file", str(local_path), local_path, duration)
-    runpod_s3 = is_runpod_s3(settings.s3_endpoint_url)
-    if source == "auto":
-        source = "volume" if runpod_s3 else "url"
-    if source == "volume":
-        return AudioRef("volume", f"{VOLUME_MOUNT}/{key}", local_path, duration)
-    if runpod_s3:
-        raise StorageError(
-            "RunPod's network-volume S3 API does not support presigned URLs — set AUDIO_SOURCE=volume "
-            "(or auto) and attach the volume to the endpoint"
-        )
-    return AudioRef("url", usable.presigned_get(key), local_path, duration)
-
-
-def inline_limit_bytes() -> int:
-    """The largest file whose base64 still fits in one RunPod request."""
-    return (RUNPOD_REQUEST_LIMIT - INLINE_HEADROOM) // 4 * 3
-
-
-def _inline(path: Path) -> str:
-    size = path.stat().st_size
-    if size > inline_limit_bytes():
-        raise StorageError(
-            f"The audio is {size / MB:.1f} MB; inline audio must stay under "
-            f"{inline_limit_bytes() / MB:.1f} MB (RunPod's 10 MB request limit, base64 adds a third) — "
-            "set AUDIO_SOURCE=volume or url and configure object storage"
-        )
-    return base64.b64encode(path.read_bytes()).decode("ascii")

@@ -8,11 +8,13 @@ from contextlib import asynccontextmanager
 from scribedesk.config import Settings
 from scribedesk.engines.base import Engine
 from scribedesk.engines.factory import build_engine
+from scribedesk.jobs.context import EnginePool, JobContext
 from scribedesk.jobs.events import EventBus
 from scribedesk.jobs.files import JobFiles
 from scribedesk.jobs.runner import Runner
 from scribedesk.jobs.service import JobService
 from scribedesk.jobs.store import JobStore
+from scribedesk.jobs.tracker import JobTracker
 from scribedesk.storage import ObjectStorage
 
 EngineFactory = Callable[[str], Engine]
@@ -29,11 +31,13 @@ async def running_service(
     files = JobFiles(settings.upload_dir, settings.results_dir)
     storage = ObjectStorage(settings) if settings.storage_configured else None
     factory = engine_factory or (lambda name: build_engine(name, settings))
-    runner = Runner(settings, store, files, EventBus(), storage, factory)
+    bus = EventBus()
+    ctx = JobContext(settings, store, files, JobTracker(store, bus), storage, EnginePool(factory))
+    runner = Runner(ctx)
     await runner.start()
     try:
-        yield JobService(settings, store, files, runner)
+        yield JobService(ctx, runner)
     finally:
-        runner.bus.close()
+        bus.close()
         await runner.stop()
         store.close()

@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from scribedesk.config import Settings
+from scribedesk.jobs.lifecycle import InvalidTransition
 from scribedesk.jobs.service import BadRequest, Conflict, JobService, NotFound
 
 
@@ -24,7 +25,7 @@ def get_settings(request: Request) -> Settings:
 ServiceDep = Annotated[JobService, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
-_STATUS = {NotFound: 404, Conflict: 409, BadRequest: 400}
+_STATUS: dict[type[Exception], int] = {NotFound: 404, Conflict: 409, InvalidTransition: 409, BadRequest: 400}
 
 
 def install_error_handlers(app: FastAPI) -> None:

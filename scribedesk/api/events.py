@@ -22,10 +22,8 @@ def _frame(name: str, data: dict[str, Any]) -> str:
 
 @router.get("/api/events")
 async def events(request: Request, jobs: ServiceDep) -> StreamingResponse:
-    bus = jobs.runner.bus
-
     async def stream() -> AsyncIterator[str]:
-        async with bus.subscribe() as queue:
+        async with jobs.subscribe() as queue:
             yield "retry: 2000\n\n"
             for job in jobs.list():
                 yield _frame("job", job)

@@ -9,8 +9,8 @@ from fastapi.responses import FileResponse
 
 from scribedesk.api.deps import ServiceDep, SettingsDep
 from scribedesk.api.receive import UploadRejected, receive_upload
-from scribedesk.engines.base import TranscribeOptions
-from scribedesk.jobs.model import job_public
+from scribedesk.jobs.views import job_public
+from scribedesk.options import TranscribeOptions
 
 router = APIRouter()
 

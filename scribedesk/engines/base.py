@@ -9,39 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
-from pydantic import BaseModel, Field
-
-AudioKind = Literal["url", "volume", "inline", "file"]
-
-
-@dataclass(frozen=True)
-class AudioRef:
-    """How an engine reaches the audio: a URL, a /runpod-volume path, base64, or a local file."""
-
-    kind: AudioKind
-    value: str
-    """The URL, the volume path, the base64 text, or the local path (kind == "file")."""
-    local_path: Path
-    """The uploaded file on this machine (local engine, worker uploads)."""
-    duration: float | None = None
-    """Audio length in seconds, when known (used for timeouts and progress)."""
-
-
-class TranscribeOptions(BaseModel):
-    """What the user asked for; every field is optional in the API."""
-
-    language: str | None = None
-    """ISO code, or None to detect."""
-    diarize: bool = True
-    align: bool = True
-    model: str = "large-v2"
-    batch_size: int = Field(default=16, ge=1, le=64)
-    min_speakers: int | None = Field(default=None, ge=1, le=20)
-    max_speakers: int | None = Field(default=None, ge=1, le=20)
-    initial_prompt: str | None = Field(default=None, max_length=2000)
+# AudioRef and TranscribeOptions live in their own modules; engines and tests may import them from here.
+from scribedesk.engines.audio_ref import AudioRef as AudioRef
+from scribedesk.engines.catalog import EngineTraits
+from scribedesk.options import TranscribeOptions as TranscribeOptions
 
 
 class EngineState(StrEnum):
@@ -93,8 +66,10 @@ class EngineUnavailable(EngineError):
 class Engine(Protocol):
     """A place that turns audio into a worker-style output dict."""
 
+    traits: EngineTraits
+    """What sets this engine apart (words, polling, billing, storage): see engines/catalog.py."""
     name: str
-    """runpod, worker or local; recorded on the job."""
+    """runpod, worker or local; recorded on the job (the same as traits.name)."""
     resumable: bool
     """True when a handle survives a panel restart (remote engines); local jobs are resubmitted."""
     needs_storage: bool

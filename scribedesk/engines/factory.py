@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scribedesk.config import Settings
 from scribedesk.engines.base import Engine
+from scribedesk.engines.catalog import ENGINE_NAMES
 
 
 def build_engine(name: str, settings: Settings) -> Engine:
@@ -23,4 +24,4 @@ def build_engine(name: str, settings: Settings) -> Engine:
         engine = LocalEngine(settings)
         engine.diarize_hook = local_hook()  # speakers on this computer, when the weights are installed
         return engine
-    raise ValueError(f"unknown engine {name!r}")
+    raise ValueError(f"unknown engine {name!r}; use one of {', '.join(ENGINE_NAMES)}")

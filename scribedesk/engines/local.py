@@ -26,6 +26,7 @@ from scribedesk.engines.base import (
     EngineStatus,
     TranscribeOptions,
 )
+from scribedesk.engines.catalog import ENGINES
 
 WAITING_STEP = "Waiting for the local engine…"
 TERMINAL = {EngineState.COMPLETED, EngineState.FAILED, EngineState.CANCELLED}
@@ -77,9 +78,10 @@ def _looks_like_path(model: str) -> bool:
 class LocalEngine:
     """faster-whisper on this machine; see the module docstring."""
 
-    name = "local"
-    resumable = False
-    needs_storage = False
+    traits = ENGINES["local"]
+    name = traits.name
+    resumable = traits.resumable
+    needs_storage = traits.needs_storage
 
     def __init__(self, settings: Settings, *, download_root: Path | None = None) -> None:
         self._model_name = settings.local_model

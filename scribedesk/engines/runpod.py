@@ -27,6 +27,7 @@ from scribedesk.engines.base import (
     EngineUnavailable,
     TranscribeOptions,
 )
+from scribedesk.engines.catalog import ENGINES
 
 MINUTE_MS = 60_000
 HOUR_MS = 60 * MINUTE_MS
@@ -242,9 +243,10 @@ def retry_after_seconds(value: str | None) -> float | None:
 class RunPodEngine:
     """RunPod serverless endpoint running a WhisperX (or faster-whisper) worker."""
 
-    name = "runpod"
-    resumable = True
-    needs_storage = True
+    traits = ENGINES["runpod"]
+    name = traits.name
+    resumable = traits.resumable
+    needs_storage = traits.needs_storage
 
     def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._settings = settings

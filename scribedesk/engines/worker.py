@@ -30,6 +30,7 @@ from scribedesk.engines.base import (
     EngineUnavailable,
     TranscribeOptions,
 )
+from scribedesk.engines.catalog import ENGINES
 
 CHUNK = 1 << 20
 _STATES = {
@@ -116,9 +117,10 @@ def multipart_body(path: Path, fields: dict[str, str]) -> tuple[dict[str, str], 
 class WorkerEngine:
     """One or more worker/app.py instances; see the module docstring."""
 
-    name = "worker"
-    resumable = True
-    needs_storage = False
+    traits = ENGINES["worker"]
+    name = traits.name
+    resumable = traits.resumable
+    needs_storage = traits.needs_storage
 
     def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._urls = settings.worker_urls

@@ -1,4 +1,4 @@
-"""Job, JobStatus and the transitions a job may take."""
+"""Job and JobStatus: one row of the job table. The transitions live in jobs/lifecycle.py."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import re
 import secrets
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from scribedesk.options import TranscribeOptions
 
 
 class JobStatus(StrEnum):
@@ -24,31 +25,6 @@ class JobStatus(StrEnum):
     @property
     def terminal(self) -> bool:
         return self in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
-
-
-S = JobStatus
-_ENDS = {S.FAILED, S.CANCELLED}
-ALLOWED: dict[JobStatus, set[JobStatus]] = {
-    S.UPLOADING: {S.UPLOADED} | _ENDS,
-    S.UPLOADED: {S.QUEUED} | _ENDS,
-    S.QUEUED: {S.TRANSCRIBING, S.PROCESSING, S.QUEUED} | _ENDS,
-    S.TRANSCRIBING: {S.PROCESSING, S.QUEUED, S.TRANSCRIBING} | _ENDS,
-    S.PROCESSING: {S.COMPLETED} | _ENDS,
-    S.COMPLETED: {S.QUEUED},
-    S.FAILED: {S.QUEUED, S.UPLOADING, S.PROCESSING},
-    S.CANCELLED: {S.QUEUED, S.UPLOADING},
-}
-"""QUEUED/TRANSCRIBING -> QUEUED covers RunPod requeueing a job and a local fallback resubmit;
-FAILED -> PROCESSING is a retry that re-reads a saved raw output instead of paying for a new run."""
-
-
-class InvalidTransition(Exception):
-    pass
-
-
-def check_transition(old: JobStatus, new: JobStatus) -> None:
-    if new not in ALLOWED[old]:
-        raise InvalidTransition(f"a job cannot go from {old} to {new}")
 
 
 JOB_ID_RE = re.compile(r"^[a-z0-9]{12}$")
@@ -84,7 +60,8 @@ class Job(BaseModel):
     engine: str | None = None
     """The engine that ran (or runs) the job: runpod, worker or local."""
     remote_id: str | None = None
-    options: dict[str, Any] = Field(default_factory=dict)
+    options: TranscribeOptions | None = None
+    """What the user asked for when starting the job (None until it is started)."""
     storage_key: str | None = None
     uploaded_to_storage: bool = False
     created_at: datetime = Field(default_factory=utcnow)
@@ -97,31 +74,8 @@ class Job(BaseModel):
     fallback_reason: str | None = None
     """Why a remote job was re-run locally, when it was."""
 
-
-def job_public(job: Job) -> dict[str, Any]:
-    """The JobOut shape of docs/api.md: what the browser and tools see (no storage key, no secrets)."""
-    st = job.status
-    return {
-        "job_id": job.id,
-        "filename": job.filename,
-        "size": job.size,
-        "duration": job.duration,
-        "status": st.value,
-        "progress": round(job.progress, 1),
-        "step": job.step,
-        "error": job.error,
-        "engine": job.engine,
-        "options": job.options,
-        "created_at": job.created_at.isoformat(),
-        "updated_at": job.updated_at.isoformat(),
-        "submitted_at": job.submitted_at.isoformat() if job.submitted_at else None,
-        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
-        "delay_time_ms": job.delay_time_ms,
-        "execution_time_ms": job.execution_time_ms,
-        "cost_usd": job.cost_usd,
-        "fallback_reason": job.fallback_reason,
-        "can_start": st == S.UPLOADED,
-        "can_cancel": st in (S.UPLOADING, S.QUEUED, S.TRANSCRIBING),
-        "can_retry": st in (S.FAILED, S.CANCELLED),
-        "has_result": st == S.COMPLETED,
-    }
+    @field_validator("options", mode="before")
+    @classmethod
+    def _never_started(cls, value: object) -> object:
+        """Rows written before options were typed keep `{}` for a job never started."""
+        return None if value == {} else value

@@ -23,8 +23,10 @@ def build_transcript(
 
     With hide_flagged off (HIDE_FLAGGED=false) segments keep their flags but stay visible.
     """
-    source = {"engine": job.engine or "", "model": model or str(job.options.get("model") or "")}
-    t = normalize(raw, language=job.options.get("language"), duration=job.duration, source=source)
+    options = job.options
+    source = {"engine": job.engine or "", "model": model or (options.model if options else "")}
+    language = options.language if options else None
+    t = normalize(raw, language=language, duration=job.duration, source=source)
     t = flag_hallucinations(t, audio_duration=job.duration)
     if not hide_flagged:
         t = t.model_copy(update={"segments": [s.model_copy(update={"hidden": False}) for s in t.segments]})

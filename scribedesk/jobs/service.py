@@ -8,18 +8,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
 from scribedesk.audio import AudioError, probe
 from scribedesk.config import Settings
-from scribedesk.engines.base import TranscribeOptions
+from scribedesk.engines.audio_ref import reach_problem
+from scribedesk.engines.catalog import ENGINES
 from scribedesk.exports import EXPORTERS, ExportOptions, render
-from scribedesk.jobs import outputs
-from scribedesk.jobs.files import JobFiles
-from scribedesk.jobs.model import Job, JobStatus, is_job_id, job_public, new_job_id, utcnow
+from scribedesk.jobs import lifecycle, outputs
+from scribedesk.jobs.context import JobContext
+from scribedesk.jobs.events import Event
+from scribedesk.jobs.lifecycle import InvalidTransition
+from scribedesk.jobs.model import Job, JobStatus, is_job_id, new_job_id
 from scribedesk.jobs.runner import Runner
-from scribedesk.jobs.store import JobNotFound, JobStore
+from scribedesk.jobs.store import JobNotFound
+from scribedesk.jobs.views import job_public
+from scribedesk.options import TranscribeOptions
 from scribedesk.storage import StorageError, object_key
 from scribedesk.transcript.cleanup import flag_reason
 from scribedesk.transcript.edits import apply_edit
@@ -34,7 +40,7 @@ class NotFound(Exception):
 
 
 class Conflict(Exception):
-    """The job is not in a state that allows this (409)."""
+    """The job is not in a state that allows this (409); InvalidTransition is answered the same."""
 
 
 class BadRequest(Exception):
@@ -42,10 +48,12 @@ class BadRequest(Exception):
 
 
 class JobService:
-    def __init__(self, settings: Settings, store: JobStore, files: JobFiles, runner: Runner) -> None:
-        self.settings = settings
-        self.store = store
-        self.files = files
+    def __init__(self, ctx: JobContext, runner: Runner) -> None:
+        self.ctx = ctx
+        self.settings: Settings = ctx.settings
+        self.store = ctx.store
+        self.files = ctx.files
+        self.tracker = ctx.tracker
         self.runner = runner
         self._edit_lock = asyncio.Lock()
 
@@ -60,6 +68,10 @@ class JobService:
 
     def list(self) -> list[dict[str, Any]]:
         return [job_public(j) for j in self.store.list()]
+
+    def subscribe(self) -> AbstractAsyncContextManager[asyncio.Queue[Event | None]]:
+        """Listen to job changes (`job` and `deleted` events) until the context ends."""
+        return self.tracker.bus.subscribe()
 
     def audio_path(self, job_id: str) -> Path:
         job = self.get(job_id)
@@ -77,20 +89,17 @@ class JobService:
         except AudioError as e:
             await asyncio.to_thread(self.files.remove, job_id)
             raise BadRequest(f"{filename!r} is not usable audio: {e}") from e
-        uses_storage = self.runner.storage is not None
+        uses_storage = self.ctx.storage is not None
         job = Job(
             id=job_id,
             filename=filename,
             stored_name=stored_name,
             size=size,
             duration=info.duration,
-            status=S.UPLOADING if uses_storage else S.UPLOADED,
-            progress=0 if uses_storage else 100,
-            step="Waiting to upload to cloud…" if uses_storage else "Ready to transcribe",
             storage_key=object_key(job_id, filename) if uses_storage else None,
+            **lifecycle.created(uses_storage),
         )
-        self.store.insert(job)
-        self.runner.bus.publish("job", job_public(job))
+        self.tracker.add(job)
         if uses_storage:
             self.runner.kick(job.id)
         return job
@@ -102,86 +111,67 @@ class JobService:
     # --- running ---
     async def start(self, job_id: str, options: TranscribeOptions) -> Job:
         job = self.get(job_id)
-        if job.status == S.UPLOADING:
-            raise Conflict("the upload to object storage has not finished yet")
-        if job.status != S.UPLOADED:
-            raise Conflict(f"the job is {job.status.value}; only an uploaded job can be started")
+        change = lifecycle.start(job, self.settings.active_engine, self._with_defaults(options))
         self._check_engine_can_reach_audio(job)
+        self.tracker.apply(job, change)
+        self.runner.kick(job.id)
+        return job
+
+    def _with_defaults(self, options: TranscribeOptions) -> TranscribeOptions:
+        """Fill what the request left out from the settings (an explicit null language = detect)."""
+        options = options.model_copy()
         if options.language is None and "language" not in options.model_fields_set:
             options.language = self.settings.default_language or None
         if "model" not in options.model_fields_set:
             options.model = self.settings.default_model
-        self.runner.update(
-            job,
-            status=S.QUEUED,
-            options=options.model_dump(),
-            engine=self.settings.active_engine,
-            remote_id=None,
-            error=None,
-            progress=0,
-            step="Submitting…",
-        )
-        self.runner.kick(job.id)
-        return job
+        return options
 
     def _check_engine_can_reach_audio(self, job: Job) -> None:
-        s = self.settings
-        if s.active_engine == "runpod" and not job.uploaded_to_storage and s.audio_source != "inline":
-            raise Conflict(
-                "RunPod needs the audio in object storage: set RUNPOD_ACCESS_KEY, RUNPOD_SECRET_KEY and "
-                "S3_BUCKET, or AUDIO_SOURCE=inline for files under 7 MB"
-            )
+        engine = ENGINES[self.settings.active_engine]
+        if problem := reach_problem(engine, job.uploaded_to_storage, self.settings):
+            raise Conflict(problem)
 
     async def cancel(self, job_id: str) -> Job:
+        lifecycle.cancel(self.get(job_id))  # refuse early, before stopping anything
+        await self.runner.halt(job_id)
         job = self.get(job_id)
-        if job.status not in (S.UPLOADING, S.QUEUED, S.TRANSCRIBING):
-            raise Conflict(f"the job is {job.status.value}; nothing to cancel")
-        await self.runner.halt(job.id)
-        job = self.get(job_id)
+        try:
+            lifecycle.cancel(job)
+        except InvalidTransition:  # it finished meanwhile: let the runner carry on with it
+            self.runner.kick(job.id)
+            raise
         note = ""
         if job.remote_id and job.engine:
             try:
-                await self.runner.engine(job.engine).cancel(job.remote_id)
+                await self.ctx.engines.get(job.engine).cancel(job.remote_id)
             except Exception as e:  # the user asked to stop: stop here even when the remote won't answer
                 note = f" (the remote engine did not confirm: {e})"
-        return self.runner.update(
-            job, status=S.CANCELLED, step="Cancelled" + note, finished_at=utcnow(), progress=0
-        )
+        return self.tracker.apply(job, lifecycle.cancel(job, note))
 
     async def retry(self, job_id: str) -> Job:
         job = self.get(job_id)
-        if job.status not in (S.FAILED, S.CANCELLED):
-            raise Conflict(f"the job is {job.status.value}; only a failed or cancelled job can be retried")
-        changes: dict[str, Any] = {"error": None, "finished_at": None, "progress": 0}
-        if job.storage_key and not job.uploaded_to_storage:
-            changes.update(status=S.UPLOADING, step="Uploading to cloud… 0%")
-        elif job.status == S.FAILED and self.files.raw_path(job.id).exists():
-            changes.update(status=S.PROCESSING, step="Processing results…")  # no second paid run
-        elif job.options:
+        raw_saved = await asyncio.to_thread(self.files.raw_path(job.id).exists)
+        change = lifecycle.retry(job, raw_saved=raw_saved, engine=self.settings.active_engine)
+        if change.status == S.QUEUED:
             self._check_engine_can_reach_audio(job)
-            changes.update(
-                status=S.QUEUED, remote_id=None, engine=self.settings.active_engine, step="Submitting…"
-            )
-        else:  # cancelled before it was ever started
-            raise Conflict("this job was never started; press Start instead")
-        self.runner.update(job, **changes)
+        self.tracker.apply(job, change)
         self.runner.kick(job.id)
         return job
 
     async def delete(self, job_id: str) -> None:
         job = self.get(job_id)
         await self.runner.halt(job.id)
-        if job.status in (S.QUEUED, S.TRANSCRIBING) and job.remote_id and job.engine:
+        if job.status in lifecycle.REMOTE_STATES and job.remote_id and job.engine:
             with contextlib.suppress(Exception):
-                await self.runner.engine(job.engine).cancel(job.remote_id)
-        if job.storage_key and self.runner.storage is not None:
+                await self.ctx.engines.get(job.engine).cancel(job.remote_id)
+        storage = self.ctx.storage
+        if job.storage_key and storage is not None:
             try:
-                await asyncio.to_thread(self.runner.storage.delete, job.storage_key)
+                await asyncio.to_thread(storage.delete, job.storage_key)
             except StorageError as e:
                 log.warning("could not delete the stored object of job %s: %s", job.id, e)
         await asyncio.to_thread(self.files.remove, job.id)
-        self.store.delete(job.id)
-        self.runner.bus.publish("deleted", {"job_id": job.id})
+        self.tracker.remove(job.id)
 
     # --- results and edits ---
     # A three-hour transcript is megabytes of JSON: reading, parsing and dumping it happen in threads.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
 import threading
 from pathlib import Path
@@ -72,7 +73,7 @@ class JobStore:
             rows = self._db.execute("SELECT data FROM jobs ORDER BY created_at DESC").fetchall()
         return [Job.model_validate_json(r[0]) for r in rows]
 
-    def active(self) -> list[Job]:
+    def active(self) -> builtins.list[Job]:
         ends = tuple(s.value for s in JobStatus if s.terminal)
         with self._lock:
             rows = self._db.execute(

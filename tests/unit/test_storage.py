@@ -11,14 +11,8 @@ import httpx
 import pytest
 
 from scribedesk.config import Settings
-from scribedesk.storage import (
-    ObjectStorage,
-    StorageError,
-    inline_limit_bytes,
-    is_runpod_s3,
-    make_audio_ref,
-    object_key,
-)
+from scribedesk.engines.audio_ref import inline_limit_bytes, make_audio_ref
+from scribedesk.storage import ObjectStorage, StorageError, is_runpod_s3, object_key
 from tests.support.s3 import S3Info, moto_auth_enforced, moto_s3
 from tests.support.servers import free_port
 
