@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test install install-dev lint format bench clean
+.PHONY: run test test-worker install install-dev lint format bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/acti
 	$(PIP) install -q --no-deps $(RESEMBLYZER)
 	touch $(VENV)/.installed $@
 
+# axe-core (browser accessibility checks) comes from npm, pinned by package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev node_modules/.package-lock.json
 
 run: install
 	$(PY) server.py
@@ -37,6 +41,26 @@ test: install-dev
 	node --test tests/js/
 	$(PY) -m pytest
 
+# The GPU worker on the real WhisperX, on CPU and offline, in its own environment built from the
+# worker's lock file (rebuilt only when the lock or the test requirements change).
+WORKER_VENV ?= .venv-worker
+WORKER_TESTS := tests/integration/test_worker_whisperx.py tests/integration/test_worker_results.py \
+	tests/integration/test_worker_handler.py tests/integration/test_worker_app.py
+
+$(WORKER_VENV)/.installed: worker/requirements.lock worker/requirements-test.txt
+	test -x $(WORKER_VENV)/bin/python || { $(PYTHON) -m venv $(WORKER_VENV) && $(WORKER_VENV)/bin/pip install -q --upgrade pip; }
+	$(WORKER_VENV)/bin/pip install -q -r worker/requirements-test.txt
+	touch $@
+
+# torchcodec's FFmpeg libraries are absent here and unused (audio reaches pyannote in memory).
+test-worker: $(WORKER_VENV)/.installed
+	rm -rf $(WORKER_VENV)/offline-cache
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 PYANNOTE_METRICS_ENABLED=false \
+	HF_HOME=$(WORKER_VENV)/offline-cache/hf TORCH_HOME=$(WORKER_VENV)/offline-cache/torch \
+	NLTK_DATA=$(WORKER_VENV)/offline-cache/nltk \
+	$(WORKER_VENV)/bin/python -m pytest -p no:cacheprovider $(WORKER_TESTS) \
+	  -W "ignore::UserWarning:pyannote.audio.core.io"
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -46,4 +70,4 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-output
+	rm -rf $(VENV) $(WORKER_VENV) .pytest_cache .ruff_cache test-output node_modules

@@ -4,7 +4,8 @@ Both doors (handler.py for RunPod serverless, app.py for a plain GPU box) call `
 WhisperX (faster-whisper + wav2vec2 alignment + pyannote diarization) is used when it is
 installed; otherwise plain faster-whisper with word timestamps, which keeps the worker testable
 on a CPU. Environment: WHISPER_MODEL, WHISPER_DEVICE, WHISPER_COMPUTE_TYPE, HF_TOKEN,
-ENABLE_DIARIZATION, AUDIO_ROOTS, RUNPOD_ALLOW_PRIVATE_DOWNLOAD_URLS.
+ENABLE_DIARIZATION, AUDIO_ROOTS, RUNPOD_ALLOW_PRIVATE_DOWNLOAD_URLS (env.py: logging, telemetry,
+model caches).
 """
 
 from __future__ import annotations
@@ -15,9 +16,14 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from worker.audio_input import AudioError, audio_file, resolve_audio
+from worker import env
 
-__all__ = ["AudioError", "CancelledError", "audio_file", "resolve_audio", "transcribe"]
+env.configure()  # before WhisperX, pyannote or the runpod SDK are imported
+
+from worker.audio_input import AudioError, audio_file, resolve_audio  # noqa: E402
+from worker.language import RequestError, choose  # noqa: E402
+
+__all__ = ["AudioError", "CancelledError", "RequestError", "audio_file", "resolve_audio", "transcribe"]
 
 Progress = Callable[[float], None]
 ShouldStop = Callable[[], bool]
@@ -75,7 +81,8 @@ def info() -> dict[str, Any]:
         "device": device,
         "compute_type": _compute_type(device),
         "backend": "whisperx" if whisperx_available() else "faster-whisper",
-        "diarization": _env_bool("ENABLE_DIARIZATION", True) and bool(os.environ.get("HF_TOKEN")),
+        "diarization": _env_bool("ENABLE_DIARIZATION", True)
+        and env.hf_token_problem(os.environ.get("HF_TOKEN")) is None,
     }
 
 
@@ -128,6 +135,8 @@ def transcribe(
         )
     else:
         out = _faster_whisper(audio_path, name, device, compute, language, initial_prompt, report, stop)
+        if diarize:
+            out["warnings"] = ["speakers skipped: this worker runs without WhisperX"]
     out["model"] = name
     return out
 
@@ -147,11 +156,10 @@ def _faster_whisper(
 
     key = (name, device, compute)
     whisper = _cached(key, lambda: WhisperModel(name, device=device, compute_type=compute))
-    if not whisper.model.is_multilingual and language not in (None, "", "en"):
-        raise ValueError(f"model {name} only understands English, not '{language}'")
+    lang = choose(language, multilingual=whisper.model.is_multilingual, model=name)
     segments, meta = whisper.transcribe(
         audio_path,
-        language=language or None,
+        language=lang,
         vad_filter=True,
         condition_on_previous_text=False,
         word_timestamps=True,
@@ -176,4 +184,4 @@ def _faster_whisper(
         out.append({"start": start, "end": end, "text": seg.text.strip(), "words": words})
         if duration:
             report(min(1.0, seg.end / duration))
-    return {"segments": out, "language": meta.language, "duration": duration}
+    return {"segments": out, "language": meta.language, "duration": duration, "warnings": []}

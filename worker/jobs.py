@@ -138,7 +138,7 @@ class JobQueue:
                     output = core.transcribe(str(path), **kwargs)
         except core.CancelledError:
             result: dict[str, Any] = {"status": "cancelled"}
-        except core.AudioError as e:
+        except (core.AudioError, core.RequestError) as e:
             result = {"status": "failed", "error": str(e)}
         except Exception as e:  # decoder/model failure: keep the worker alive, tell the panel why
             result = {"status": "failed", "error": f"transcription failed ({type(e).__name__}): {e}"}

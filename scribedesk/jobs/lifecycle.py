@@ -196,10 +196,10 @@ def fall_back(engine: EngineTraits, problem: str) -> Change:
     return Change(S.QUEUED, message, fields)
 
 
-def on_output(cost_usd: float | None) -> Change:
-    """The transcript and its exports are saved: the job is done."""
+def on_output(cost_usd: float | None, warnings: list[str] | None = None) -> Change:
+    """The transcript and its exports are saved: the job is done (with what the worker skipped)."""
     fields = {"progress": 100, "error": None, "finished_at": utcnow(), "cost_usd": cost_usd}
-    return Change(S.COMPLETED, "Done", fields)
+    return Change(S.COMPLETED, "Done — " + "; ".join(warnings) if warnings else "Done", fields)
 
 
 def on_failure(message: str) -> Change:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from scribedesk.audio import safe_filename
 from scribedesk.exports import ExportMeta, ExportOptions, render
@@ -31,6 +33,23 @@ def build_transcript(
     if not hide_flagged:
         t = t.model_copy(update={"segments": [s.model_copy(update={"hidden": False}) for s in t.segments]})
     return t
+
+
+def worker_warnings(raw: object) -> list[str]:
+    """What the worker skipped (e.g. "speakers skipped: …"), from its `warnings` list; [] if none."""
+    data: Any = raw
+    for _ in range(4):  # a JSON string, and RunPod's {"output": ...} envelope, at most a few deep
+        if isinstance(data, bytes | bytearray | str):
+            try:
+                data = json.loads(data)
+            except ValueError:
+                return []
+        if isinstance(data, dict) and "segments" not in data and "output" in data:
+            data = data["output"]
+    notes = data.get("warnings") if isinstance(data, dict) else None
+    if not isinstance(notes, list):
+        return []
+    return [str(n)[:500] for n in notes if isinstance(n, str) and n.strip()][:5]
 
 
 def export_meta(job: Job, t: Transcript) -> ExportMeta:

@@ -40,7 +40,7 @@ class ProcessStep:
         await asyncio.to_thread(ctx.files.write_transcript, job.id, transcript)
         await asyncio.to_thread(outputs.write_exports, ctx.files, job, transcript)
         job = ctx.tracker.get(job.id)
-        ctx.tracker.apply(job, lifecycle.on_output(self._cost(job)))
+        ctx.tracker.apply(job, lifecycle.on_output(self._cost(job), outputs.worker_warnings(raw)))
 
     def _model(self, job: Job) -> str | None:
         """The model that ran, when the engine's output does not say (the local engine's setting)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scribedesk.jobs import lifecycle
+from scribedesk.jobs.hints import failure_hint
 from scribedesk.jobs.model import Job
 
 
@@ -35,4 +36,11 @@ def job_public(job: Job) -> dict[str, Any]:
         "can_cancel": lifecycle.can_cancel(job),
         "can_retry": lifecycle.can_retry(job),
         "has_result": job.status == lifecycle.S.COMPLETED,
+        "hint": _hint(job),
     }
+
+
+def _hint(job: Job) -> dict[str, str] | None:
+    """What a failed job's error means for the user and what to do (jobs/hints.py)."""
+    hint = failure_hint(job.error) if job.status == lifecycle.S.FAILED else None
+    return hint.public() if hint else None

@@ -49,7 +49,35 @@ export const api = {
   rename: (id, speakers) => call("PUT", `/api/jobs/${encodeURIComponent(id)}/speakers`, speakers),
   edit: (id, op) => call("POST", `/api/jobs/${encodeURIComponent(id)}/edits`, op),
   undo: (id) => call("POST", `/api/jobs/${encodeURIComponent(id)}/undo`),
+  retryWith: (id, options) => call("POST", `/api/jobs/${encodeURIComponent(id)}/retry-with`, options),
+  estimate: (id) => call("GET", `/api/jobs/${encodeURIComponent(id)}/estimate`),
+  openUpload: (file) => call("POST", "/api/uploads", file),
+  uploadState: (id) => call("GET", `/api/uploads/${encodeURIComponent(id)}`),
+  finishUpload: (id) => call("POST", `/api/uploads/${encodeURIComponent(id)}/finish`),
+  dropUpload: (id) => call("DELETE", `/api/uploads/${encodeURIComponent(id)}`),
 };
+
+/**
+ * PUT one piece of a file at `offset` (XMLHttpRequest, for the browser's upload progress).
+ * Returns {done: Promise<UploadOut>, abort()}; `onProgress(bytesOfThisPiece)`.
+ */
+export function putPiece(id, offset, blob, onProgress) {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise((resolve, reject) => {
+    xhr.open("PUT", `/api/uploads/${encodeURIComponent(id)}?offset=${offset}`);
+    xhr.responseType = "json";
+    xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    xhr.upload.onprogress = (event) => onProgress(event.loaded);
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300 && xhr.response) resolve(xhr.response);
+      else reject(new ApiError(xhr.response?.detail || `Upload failed (${xhr.status}).`, xhr.status));
+    };
+    xhr.onerror = () => reject(new ApiError("The upload was interrupted: the panel is not reachable.", 0));
+    xhr.onabort = () => reject(new ApiError("The upload was cancelled.", -1));
+    xhr.send(blob);
+  });
+  return { done, abort: () => xhr.abort() };
+}
 
 export const audioUrl = (id) => `/api/jobs/${encodeURIComponent(id)}/audio`;
 

@@ -1,9 +1,10 @@
 // A confirmation dialog that returns a promise (instead of window.confirm, which looks foreign).
 
-import { setText } from "./dom.js";
+import { refs, setText } from "./dom.js";
 
-/** Ask; resolves true when the user presses the confirming button. */
-export function confirmDialog({ dialog, title, text, ok }, { heading, message, action }) {
+/** Ask in the dialog `dialog`; resolves true when the user presses the confirming button. */
+export function confirmDialog(dialog, { heading, message, action }) {
+  const { title, text, ok } = refs(dialog, { title: "confirm-title", text: "confirm-text", ok: "confirm-ok" });
   setText(title, heading);
   setText(text, message);
   setText(ok, action);

@@ -46,3 +46,17 @@ export function isTyping(target) {
   const type = (target.getAttribute("type") || "text").toLowerCase();
   return !["checkbox", "radio", "button", "submit", "reset", "range", "file"].includes(type);
 }
+
+/**
+ * A component's elements, found under its own root by id: refs(root, {play: "play-button"}).
+ * A missing element is a bug in index.html: say which at once instead of failing later.
+ */
+export function refs(root, ids) {
+  const out = {};
+  for (const [name, id] of Object.entries(ids)) {
+    const node = root.id === id ? root : root.querySelector(`#${id}`);
+    if (!node) throw new Error(`#${id} is missing under #${root.id || root.tagName}`);
+    out[name] = node;
+  }
+  return out;
+}

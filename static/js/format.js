@@ -63,6 +63,14 @@ export function statusLabel(job) {
   if (job.local === "waiting") return "Waiting to upload…";
   if (job.local === "sending") return `Uploading file… ${pct(job.localProgress)}`;
   if (job.local === "error") return "Upload failed";
+  if (job.local === "interrupted") return "Upload interrupted";
+  const server = job.status_label ?? job.label; // the server's words (jobs/lifecycle.py)
+  if (typeof server === "string" && server) return server;
+  return fallbackLabel(job);
+}
+
+/** Today's wording, for a server that does not send `label` yet. */
+function fallbackLabel(job) {
   const local = job.engine === "local";
   switch (job.status) {
     case "uploading":
@@ -102,6 +110,8 @@ export function badgeText(job) {
   if (job.local === "waiting") return "Waiting";
   if (job.local === "sending") return "Uploading";
   if (job.local === "error") return "Error";
+  if (job.local === "interrupted") return "Interrupted";
+  if (typeof job.status_word === "string" && job.status_word) return job.status_word;
   const words = {
     uploading: "Uploading",
     uploaded: "Ready",
@@ -151,4 +161,63 @@ export function isActive(job) {
 /** Speed shown next to the player: "1×", "1.25×". */
 export function rateText(rate) {
   return `${Number(rate.toFixed(2))}×`;
+}
+
+/** "1:30:02", "90:02", "5400" or "1h30m" -> seconds; null when it is not a time. */
+export function parseClock(text) {
+  const value = String(text ?? "").trim();
+  if (!value) return null;
+  const units = /^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+(?:\.\d+)?)\s*s)?$/i.exec(value);
+  if (units && (units[1] || units[2] || units[3])) {
+    return Number(units[1] ?? 0) * 3600 + Number(units[2] ?? 0) * 60 + Number(units[3] ?? 0);
+  }
+  if (!/^\d+(?::\d{1,2}){0,2}(?:\.\d+)?$/.test(value)) return null;
+  const parts = value.split(":").map(Number);
+  if (parts.slice(1).some((part) => part >= 60)) return null;
+  return parts.reduce((total, part) => total * 60 + part, 0);
+}
+
+/** "about 4 min", "about 1 h 10 min", "under a minute". */
+export function aboutText(seconds) {
+  if (!Number.isFinite(seconds) || seconds < 0) return "";
+  if (seconds < 60) return "under a minute";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `about ${minutes} min`;
+  return `about ${Math.floor(minutes / 60)} h ${pad(minutes % 60)} min`;
+}
+
+/** "≈ $0.08"; "free" on this computer; "" when the price is unknown. */
+export function costText(usd) {
+  if (usd === 0) return "free";
+  if (!Number.isFinite(usd)) return "";
+  return usd < 0.01 ? "≈ under $0.01" : `≈ $${usd.toFixed(2)}`;
+}
+
+/** The expectation before Start: "Expected: about 7 min · ≈ $0.08 (from 5 runs on this panel)". */
+export function estimateText(estimate) {
+  if (!estimate) return "";
+  const parts = [aboutText(estimate.seconds), costText(estimate.cost_usd)].filter(Boolean);
+  const basis = estimate.runs > 0 ? `from ${estimate.runs} earlier run${estimate.runs === 1 ? "" : "s"} on this panel` : "a typical figure";
+  return `Expected: ${parts.join(" · ")} (${basis})`;
+}
+
+/**
+ * Time left for a running job, in seconds: from its progress when the engine reports it, else from
+ * the estimate minus the time already spent. `waited` and `ran` are seconds so far.
+ */
+export function timeLeft(job, estimate, waited, ran) {
+  if (job.status === "queued") return estimate ? Math.max(0, estimate.seconds - waited) : null;
+  if (job.status !== "transcribing") return null;
+  const share = (job.progress ?? 0) / 100;
+  if (share > 0.02 && ran > 5) return (ran * (1 - share)) / share;
+  return estimate ? Math.max(0, estimate.run_seconds - ran) : null;
+}
+
+/** While uploading: "12.3 MB of 80.0 MB · about 1 min left". */
+export function uploadFacts(sent, total, bytesPerSecond) {
+  if (!Number.isFinite(total) || total <= 0) return "";
+  const facts = `${(sent / 1048576).toFixed(1)} MB of ${(total / 1048576).toFixed(1)} MB`;
+  if (!(bytesPerSecond > 0) || sent >= total) return facts;
+  const left = (total - sent) / bytesPerSecond;
+  return `${facts} · ${left < 60 ? `${Math.max(1, Math.round(left))} s` : aboutText(left)} left`;
 }

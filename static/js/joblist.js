@@ -2,7 +2,7 @@
 // update(jobs, selectedId) is idempotent: rows are kept per job and only their text changes.
 
 import { emit } from "./bus.js";
-import { el, setText, show } from "./dom.js";
+import { el, refs, setText, show } from "./dom.js";
 import { badgeText, bytesText, durationText, progressValue, statusTone } from "./format.js";
 
 function buildRow(key) {
@@ -22,17 +22,21 @@ function fillRow(row, job, selected) {
   setText(row.badge, badgeText(job));
   row.badge.className = `badge tone-${statusTone(job)}`;
   const facts = [durationText(job.duration), bytesText(job.size)].filter(Boolean);
-  if (job.status === "failed" && job.error) facts.push(job.error);
+  if (job.status === "failed") facts.push(job.hint?.title ?? job.error ?? "");
   if (job.local === "error" && job.localError) facts.push(job.localError);
-  setText(row.sub, facts.join(" · "));
+  setText(row.sub, facts.filter(Boolean).join(" · "));
+  // Read as "name, status, duration" rather than one run-on string.
+  const spoken = [job.filename, badgeText(job), durationText(job.duration)].filter(Boolean).join(", ");
+  row.button.setAttribute("aria-label", spoken);
   const value = progressValue(job);
   show(row.progress, value !== null && job.status !== "completed");
   if (value !== null) row.bar.style.setProperty("--value", `${value}%`);
   row.button.setAttribute("aria-current", selected ? "true" : "false");
 }
 
-/** Mount the list; returns {update(jobs, selectedId)}. `jobs` is newest first. */
-export function mountJobList({ list, empty }) {
+/** Mount on the sidebar; returns {update(jobs, selectedId)}. `jobs` is newest first. */
+export function mountJobList(root) {
+  const { list, empty } = refs(root, { list: "job-list", empty: "jobs-empty" });
   const rows = new Map();
   function update(jobs, selectedId) {
     const keep = new Set(jobs.map((job) => job.key));

@@ -43,6 +43,25 @@ export class JobStore {
     return key;
   }
 
+  /** An upload interrupted by a reload: the server kept part of it; the file must be chosen again. */
+  addInterrupted(upload) {
+    localCounter += 1;
+    const key = `local-${localCounter}`;
+    this.jobs.set(key, {
+      key,
+      order: localCounter,
+      filename: upload.filename,
+      size: upload.size,
+      duration: null,
+      local: "interrupted",
+      localProgress: (100 * upload.received) / upload.size,
+      uploadId: upload.upload_id,
+      fingerprint: upload.fingerprint,
+      can_start: false,
+    });
+    return key;
+  }
+
   patch(key, fields) {
     const job = this.jobs.get(key);
     if (job) this.jobs.set(key, { ...job, ...fields });

@@ -12,12 +12,14 @@ export const SHORTCUTS = [
   ["Ctrl + →", `Forward ${SEEK_STEP} seconds`],
   ["Ctrl + ↓", "Slower"],
   ["Ctrl + ↑", "Faster"],
-  ["Ctrl + F", "Find in transcript"],
+  ["Ctrl + F", "Find in transcript (Esc closes it)"],
   ["Enter / Shift + Enter", "Next / previous match (in Find)"],
   ["Ctrl + Z", "Undo the last edit"],
-  ["Double-click or Enter", "Edit a segment's text (Enter saves, Esc cancels)"],
+  ["↑ / ↓ in the transcript", "Previous / next segment"],
+  ["Double-click a word, or Enter", "Edit the text there (Enter saves, Esc cancels, Tab: next word to check)"],
+  ["Shift + F10 or the menu key", "Segment menu: play from here, split the turn, speaker, hide"],
   ["Click a speaker", "Rename, reassign this turn, or merge everywhere"],
-  ["Right-click a word", "Split the turn there → new speaker"],
+  ["Right-click a word", "The segment menu at that word"],
   ["?", "This sheet (⌘ works for Ctrl on a Mac)"],
 ];
 

@@ -1,16 +1,14 @@
 // The transcription options form: language, model, speakers, vocabulary. Defaults from
 // GET /api/config; the values stay put between jobs so a batch is set up once.
 
-import { el } from "./dom.js";
+import { el, refs } from "./dom.js";
 
-/** Fill the form from the config; returns {read(), lock(locked)}. */
+/** Fill the form from the config; returns {read(), lock(locked), show(options)}. */
 export function mountOptions(form, config) {
-  const language = form.querySelector("#opt-language");
-  const model = form.querySelector("#opt-model");
-  const diarize = form.querySelector("#opt-diarize");
-  const minSpeakers = form.querySelector("#opt-min");
-  const maxSpeakers = form.querySelector("#opt-max");
-  const vocab = form.querySelector("#opt-vocab");
+  const { language, model, diarize, minSpeakers, maxSpeakers, vocab, batch } = refs(form, {
+    language: "opt-language", model: "opt-model", diarize: "opt-diarize", minSpeakers: "opt-min",
+    maxSpeakers: "opt-max", vocab: "opt-vocab", batch: "opt-batch",
+  });
 
   language.replaceChildren(el("option", { value: "" }, "Detect automatically"));
   for (const { code, name } of config.languages ?? []) {
@@ -56,7 +54,16 @@ export function mountOptions(form, config) {
     }
     const prompt = vocab.value.trim();
     if (prompt) options.initial_prompt = prompt;
+    const size = count(batch);
+    if (size) options.batch_size = Math.min(64, size);
     return options;
+  }
+
+  /** Show a job's own options (before a Retry with changes). */
+  function showValues(options) {
+    if (!options) return;
+    if (options.model && [...model.options].some((o) => o.value === options.model)) model.value = options.model;
+    if (Number.isFinite(options.batch_size)) batch.value = String(options.batch_size);
   }
 
   function lock(locked) {
@@ -68,5 +75,5 @@ export function mountOptions(form, config) {
     }
   }
 
-  return { read, lock };
+  return { read, lock, showValues };
 }

@@ -3,28 +3,32 @@
 // timeline move together; it listens for seek, player:toggle, player:nudge and player:rate-step.
 
 import { emit, on } from "./bus.js";
-import { setText } from "./dom.js";
+import { refs, setText } from "./dom.js";
 import { clock, rateText } from "./format.js";
 import { icon } from "./icons.js";
 import { clampTime, SEEK_STEP, stepRate } from "./keys.js";
 
-/** Mount the player; returns {setSource(src, duration), audio, follows()}. */
-export function mountPlayer(refs) {
-  const { audio } = refs;
+/** Mount on the player section; returns {setSource(src, duration), audio, follows(), duration()}. */
+export function mountPlayer(root) {
+  const r = refs(root, {
+    audio: "audio", play: "play-button", back: "back-button", forward: "forward-button", slower: "slower-button",
+    faster: "faster-button", rate: "rate-value", now: "time-now", total: "time-total", follow: "follow-toggle",
+  });
+  const { audio } = r;
   let knownDuration = null;
   let frame = 0;
 
-  refs.back.append(icon("back"));
-  refs.forward.append(icon("forward"));
+  r.back.append(icon("back"));
+  r.forward.append(icon("forward"));
   const playIcon = icon("play");
   const pauseIcon = icon("pause");
-  refs.play.append(playIcon);
+  r.play.append(playIcon);
 
   const duration = () => (Number.isFinite(audio.duration) ? audio.duration : knownDuration);
 
   function showTime() {
-    setText(refs.now, clock(audio.currentTime));
-    setText(refs.total, clock(duration()));
+    setText(r.now, clock(audio.currentTime));
+    setText(r.total, clock(duration()));
   }
 
   function tick() {
@@ -35,8 +39,8 @@ export function mountPlayer(refs) {
 
   function showPlaying() {
     const playing = !audio.paused;
-    refs.play.replaceChildren(playing ? pauseIcon : playIcon);
-    refs.play.setAttribute("aria-label", playing ? "Pause" : "Play");
+    r.play.replaceChildren(playing ? pauseIcon : playIcon);
+    r.play.setAttribute("aria-label", playing ? "Pause" : "Play");
   }
 
   async function play() {
@@ -56,35 +60,10 @@ export function mountPlayer(refs) {
   function setRate(rate) {
     audio.playbackRate = rate;
     audio.defaultPlaybackRate = rate; // survives a source change
-    setText(refs.rate, rateText(rate));
+    setText(r.rate, rateText(rate));
   }
 
-  refs.play.addEventListener("click", toggle);
-  refs.back.addEventListener("click", () => seek(audio.currentTime - SEEK_STEP));
-  refs.forward.addEventListener("click", () => seek(audio.currentTime + SEEK_STEP));
-  refs.slower.addEventListener("click", () => setRate(stepRate(audio.playbackRate, -1)));
-  refs.faster.addEventListener("click", () => setRate(stepRate(audio.playbackRate, 1)));
-  audio.addEventListener("play", () => {
-    showPlaying();
-    if (!frame) frame = requestAnimationFrame(tick);
-  });
-  audio.addEventListener("pause", () => {
-    showPlaying();
-    tick();
-  });
-  audio.addEventListener("seeked", () => emit("player:tick", { time: audio.currentTime, duration: duration() }));
-  audio.addEventListener("loadedmetadata", () => {
-    showTime();
-    emit("player:tick", { time: audio.currentTime, duration: duration() });
-  });
-  audio.addEventListener("error", () => {
-    if (audio.getAttribute("src")) emit("notice", { message: "The audio could not be loaded for playback." });
-  });
-
-  on("seek", ({ time, play: andPlay }) => seek(time, andPlay));
-  on("player:toggle", toggle);
-  on("player:nudge", ({ delta }) => seek(audio.currentTime + delta));
-  on("player:rate-step", ({ dir }) => setRate(stepRate(audio.playbackRate, dir)));
+  wire(r, { toggle, seek, setRate, tick, showTime, showPlaying, duration, frame: () => frame, setFrame: (f) => (frame = f) });
 
   function setSource(src, length) {
     knownDuration = Number.isFinite(length) ? length : knownDuration;
@@ -98,5 +77,35 @@ export function mountPlayer(refs) {
     emit("player:tick", { time: 0, duration: duration() });
   }
 
-  return { setSource, audio, follows: () => refs.follow.checked, duration };
+  return { setSource, audio, follows: () => r.follow.checked, duration };
+}
+
+/** The buttons, the <audio> element's events and the bus, wired to the player's actions. */
+function wire(r, p) {
+  const { audio } = r;
+  r.play.addEventListener("click", p.toggle);
+  r.back.addEventListener("click", () => p.seek(audio.currentTime - SEEK_STEP));
+  r.forward.addEventListener("click", () => p.seek(audio.currentTime + SEEK_STEP));
+  r.slower.addEventListener("click", () => p.setRate(stepRate(audio.playbackRate, -1)));
+  r.faster.addEventListener("click", () => p.setRate(stepRate(audio.playbackRate, 1)));
+  audio.addEventListener("play", () => {
+    p.showPlaying();
+    if (!p.frame()) p.setFrame(requestAnimationFrame(p.tick));
+  });
+  audio.addEventListener("pause", () => {
+    p.showPlaying();
+    p.tick();
+  });
+  audio.addEventListener("seeked", () => emit("player:tick", { time: audio.currentTime, duration: p.duration() }));
+  audio.addEventListener("loadedmetadata", () => {
+    p.showTime();
+    emit("player:tick", { time: audio.currentTime, duration: p.duration() });
+  });
+  audio.addEventListener("error", () => {
+    if (audio.getAttribute("src")) emit("notice", { message: "The audio could not be loaded for playback." });
+  });
+  on("seek", ({ time, play: andPlay }) => p.seek(time, andPlay));
+  on("player:toggle", p.toggle);
+  on("player:nudge", ({ delta }) => p.seek(audio.currentTime + delta));
+  on("player:rate-step", ({ dir }) => p.setRate(stepRate(audio.playbackRate, dir)));
 }

@@ -1,11 +1,12 @@
 // Keyboard shortcuts on the whole page (see keys.js) and the "?" shortcut sheet.
 
 import { emit } from "./bus.js";
-import { el, isTyping } from "./dom.js";
+import { el, isTyping, refs } from "./dom.js";
 import { keyAction, SEEK_STEP, SHORTCUTS } from "./keys.js";
 
-/** Listen for shortcuts; `canAct()` says whether a desk action (undo, find) makes sense now. */
-export function mountShortcuts({ sheet, rows, helpButton, hasAudio, hasTranscript }) {
+/** Listen for shortcuts on the page; the sheet is `sheet`, opened by `helpButton` or "?". */
+export function mountShortcuts(sheet, helpButton, { hasAudio, hasTranscript }) {
+  const { rows } = refs(sheet, { rows: "shortcut-rows" });
   rows.replaceChildren(
     ...SHORTCUTS.map(([keys, what]) => el("tr", {}, el("td", {}, el("kbd", {}, keys)), el("td", {}, what))),
   );

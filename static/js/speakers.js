@@ -3,7 +3,7 @@
 // Emits speakers:rename {label, name} and edit {ops}.
 
 import { emit } from "./bus.js";
-import { el, setText, show } from "./dom.js";
+import { el, refs, setText, show } from "./dom.js";
 import { durationText } from "./format.js";
 import { displayName, speakerLabels, speakingTime } from "./transcript-model.js";
 
@@ -15,54 +15,62 @@ export function newSpeakerLabel(labels) {
   return `SPEAKER_${String(n).padStart(2, "0")}`;
 }
 
-/** Mount the legend and the dialog; returns {update(result, colors), open(detail)}. */
-export function mountSpeakers(refs) {
+/** Mount on the speaker dialog and the legend; returns {update(result, colors), open(detail)}. */
+export function mountSpeakers(dialog, legend) {
+  const r = refs(dialog, {
+    form: "speaker-form", title: "speaker-dialog-title", labelLine: "speaker-dialog-label", name: "speaker-name",
+    cancel: "speaker-cancel", more: "speaker-more", reassign: "speaker-reassign", reassignApply: "speaker-reassign-apply",
+    merge: "speaker-merge", mergeApply: "speaker-merge-apply",
+  });
   let result = null;
   let context = null;
-  const { dialog } = refs;
+  // Focus goes back to what opened the dialog (a pill, or the segment whose menu did).
+  dialog.addEventListener("close", () => {
+    if (context?.opener?.isConnected) context.opener.focus();
+  });
 
   function options(select, labels, includeNew) {
     select.replaceChildren(...labels.map((label) => el("option", { value: label }, displayName(result.speakers, label))));
     if (includeNew) select.append(el("option", { value: "__new__" }, "A new speaker"));
   }
 
-  function open({ label, segmentIds }) {
+  function open({ label, segmentIds, opener = null }) {
     if (!result) return;
-    context = { label, segmentIds };
+    context = { label, segmentIds, opener };
     const others = speakerLabels(result).filter((other) => other !== label);
-    setText(refs.title, displayName(result.speakers, label));
+    setText(r.title, displayName(result.speakers, label));
     const turns = segmentIds.length === 1 ? "this turn has 1 segment" : `this turn has ${segmentIds.length} segments`;
-    setText(refs.labelLine, `Label ${label} · ${turns}`);
-    refs.name.value = displayName(result.speakers, label);
-    options(refs.reassign, others, true);
-    options(refs.merge, others, false);
-    refs.mergeApply.disabled = others.length === 0;
-    show(refs.more, true);
+    setText(r.labelLine, `Label ${label} · ${turns}`);
+    r.name.value = displayName(result.speakers, label);
+    options(r.reassign, others, true);
+    options(r.merge, others, false);
+    r.mergeApply.disabled = others.length === 0;
+    show(r.more, true);
     dialog.showModal();
-    refs.name.select();
+    r.name.select();
   }
 
-  refs.form.addEventListener("submit", (event) => {
+  r.form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!context) return;
-    const name = refs.name.value.trim() || context.label;
+    const name = r.name.value.trim() || context.label;
     dialog.close();
     if (name !== displayName(result.speakers, context.label)) {
       emit("speakers:rename", { label: context.label, name });
     }
   });
-  refs.cancel.addEventListener("click", () => dialog.close());
-  refs.reassignApply.addEventListener("click", () => {
+  r.cancel.addEventListener("click", () => dialog.close());
+  r.reassignApply.addEventListener("click", () => {
     if (!context) return;
-    let speaker = refs.reassign.value;
+    let speaker = r.reassign.value;
     if (speaker === "__new__") speaker = newSpeakerLabel(speakerLabels(result));
     dialog.close();
     emit("edit", { ops: context.segmentIds.map((id) => ({ op: "reassign", segment_id: id, speaker })) });
   });
-  refs.mergeApply.addEventListener("click", () => {
-    if (!context || !refs.merge.value) return;
+  r.mergeApply.addEventListener("click", () => {
+    if (!context || !r.merge.value) return;
     dialog.close();
-    emit("edit", { ops: [{ op: "merge_speakers", source: context.label, target: refs.merge.value }] });
+    emit("edit", { ops: [{ op: "merge_speakers", source: context.label, target: r.merge.value }] });
   });
 
   function update(next, colors) {
@@ -81,8 +89,8 @@ export function mountSpeakers(refs) {
           el("span", { class: "muted" }, `${Math.round((100 * seconds) / all)}%`),
         );
       });
-    refs.legend.replaceChildren(...items);
-    show(refs.legend, items.length > 0);
+    legend.replaceChildren(...items);
+    show(legend, items.length > 0);
   }
 
   return { update, open };

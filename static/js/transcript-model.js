@@ -264,3 +264,52 @@ export function stepMatch(count, current, dir) {
   if (current < 0) return dir > 0 ? 0 : count - 1;
   return (current + dir + count) % count;
 }
+
+/**
+ * Where each shown word starts in the segment's text (character offsets), so the editor can put
+ * the caret on a word. A word not found (the aligner changed it) takes the previous word's end.
+ */
+export function wordOffsets(text, words) {
+  const offsets = [];
+  const haystack = text.toLocaleLowerCase();
+  let from = 0;
+  for (const word of words) {
+    const needle = (word.text ?? "").trim().toLocaleLowerCase();
+    const at = needle ? haystack.indexOf(needle, from) : -1;
+    if (at >= 0) {
+      offsets.push(at);
+      from = at + needle.length;
+    } else {
+      offsets.push(Math.min(from + (from > 0 ? 1 : 0), text.length));
+    }
+  }
+  return offsets;
+}
+
+/** Word score under which a word is shown as low-confidence (and Tab in the editor stops on it). */
+export const LOW_SCORE = 0.5;
+
+/** Positions of the words needing review in one segment (low score), in order. */
+export function lowWords(segment) {
+  const found = [];
+  segmentWords(segment).forEach((word, i) => {
+    if (Number.isFinite(word.score) && word.score < LOW_SCORE) found.push(i);
+  });
+  return found;
+}
+
+/**
+ * The next place needing review after segment `position` word `word`: the next low-score word in
+ * the same segment, else the first low-score word (or flag) of a later segment. {position, word}
+ * or null.
+ */
+export function nextReview(segments, position, word) {
+  const here = lowWords(segments[position] ?? {}).find((i) => i > word);
+  if (here !== undefined) return { position, word: here };
+  for (let p = position + 1; p < segments.length; p += 1) {
+    const low = lowWords(segments[p]);
+    if (low.length) return { position: p, word: low[0] };
+    if (segments[p].flags?.length) return { position: p, word: 0 };
+  }
+  return null;
+}

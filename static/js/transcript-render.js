@@ -4,9 +4,9 @@
 
 import { el } from "./dom.js";
 import { clock } from "./format.js";
-import { displayName, flagReason, pillLabel, segmentWords } from "./transcript-model.js";
+import { displayName, flagReason, LOW_SCORE, pillLabel, segmentWords } from "./transcript-model.js";
 
-const LOW_SCORE = 0.5;
+
 
 /** The speaker pill: a button named "Rename <name>" carrying its label. */
 export function pill(result, label, color) {
@@ -14,6 +14,7 @@ export function pill(result, label, color) {
     "button",
     {
       type: "button",
+      tabindex: "-1", // the transcript is one tab stop; the segment menu reaches the speaker
       class: `pill spk-${color}`,
       "aria-label": pillLabel(result.speakers, label),
       dataset: { speaker: label },
@@ -33,6 +34,7 @@ function flagNote(segment, reasons) {
       "button",
       {
         type: "button",
+        tabindex: "-1",
         class: "button secondary",
         dataset: { action: segment.hidden ? "restore" : "hide" },
         "aria-label": `${action} segment at ${clock(segment.start)}`,
@@ -68,7 +70,7 @@ export function renderTurns(result, colors, turns, from, to, firstOfSegment, wor
     const turn = turns[t];
     const head = el("div", { class: "turn-head" });
     if (turn.speaker) head.append(pill(result, turn.speaker, colors.get(turn.speaker) ?? 0));
-    head.append(el("button", { type: "button", class: "ts", dataset: { t: turn.start } }, clock(turn.start)));
+    head.append(el("button", { type: "button", tabindex: "-1", class: "ts", dataset: { t: turn.start } }, clock(turn.start)));
     const body = el("div", { class: "turn-body" });
     turn.segments.forEach((segment, i) => {
       const position = turn.first + i;

@@ -2,9 +2,11 @@
 // Emits files:chosen {files}; the controller does the uploading.
 
 import { emit } from "./bus.js";
+import { refs } from "./dom.js";
 
-/** Wire the file input, the drop zone and the full-page drop overlay. */
-export function mountUploader({ input, overlay }) {
+/** Wire the file input under `root` and the full-page drop overlay. */
+export function mountUploader(root, overlay) {
+  const { input } = refs(root, { input: "file-input" });
   input.addEventListener("change", () => {
     const files = [...input.files];
     input.value = ""; // choosing the same file again must fire change again

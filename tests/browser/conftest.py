@@ -3,13 +3,14 @@ running desk (moto S3 + the fake RunPod API + the real panel) to point it at."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
 
 from tests.support.audio import concat_wav, silence_wav, speak_wav
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
@@ -19,6 +20,8 @@ from tests.support.s3 import moto_s3
 from tests.support.whisperx_output import whisperx_output
 
 OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-output"
+# A safety net, not a speed assertion: CI machines share two cores between many jobs.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +111,13 @@ def screenshot(page: Page, name: str, **options: Any) -> Path:
     path = OUTPUT_DIR / name
     page.screenshot(path=str(path), **options)
     return path
+
+
+def wait_js(page: Page, expression: str, timeout: float = 30.0) -> None:
+    """Wait until a JavaScript expression is true. page.wait_for_function polls with eval, which
+    the page's Content-Security-Policy refuses; page.evaluate goes through the debugger instead."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)

@@ -10,7 +10,7 @@ import docx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Desk, Watch, copy_as, open_desk, screenshot
+from tests.browser.conftest import Desk, Watch, copy_as, open_desk, screenshot, wait_js
 from tests.support.fake_runpod import Ending
 from tests.support.whisperx_output import whisperx_output
 
@@ -79,13 +79,13 @@ def test_drop_start_review_rename_download(
     # Review: turns with pills and timestamps; a timestamp seeks and plays.
     expect(page.get_by_text("Of course, happy to help.")).to_be_visible()
     page.get_by_role("button", name="00:04").click()
-    page.wait_for_function("document.getElementById('audio').currentTime >= 4.4")
+    wait_js(page, "document.getElementById('audio').currentTime >= 4.4")
     page.wait_for_selector(".w.is-current")
     page.get_by_role("button", name="Pause").click()
 
     # Clicking a word seeks there.
     page.get_by_text("hardest", exact=True).click()
-    page.wait_for_function("Math.abs(document.getElementById('audio').currentTime - 24) < 1.5")
+    wait_js(page, "Math.abs(document.getElementById('audio').currentTime - 24) < 1.5")
 
     # Rename a speaker: every pill, the legend and the saved result follow.
     pills_before = page.get_by_role("button", name="Rename SPEAKER_00").count()
@@ -100,6 +100,7 @@ def test_drop_start_review_rename_download(
     assert desk.panel.client.get(f"/api/results/{job_id}").json()["speakers"]["SPEAKER_00"] == "Interviewer"
 
     # Downloads carry the new name.
+    page.get_by_role("button", name="Download…").click()
     with page.expect_download() as info:
         page.get_by_role("button", name="Download DOCX").click()
     path = tmp_path / "out.docx"
@@ -140,7 +141,7 @@ def test_reload_lists_the_job_and_plays_from_the_server(page: Page, desk: Desk, 
     expect(page.get_by_role("button", name="Rename Guest").first).to_be_visible()
     assert page.evaluate("document.getElementById('audio').src").endswith(f"/api/jobs/{job_id}/audio")
     page.get_by_role("button", name="00:25").click()  # a seek far into the file needs Range
-    page.wait_for_function("document.getElementById('audio').currentTime >= 25")
+    wait_js(page, "document.getElementById('audio').currentTime >= 25")
 
 
 def test_failure_shows_the_servers_message_and_retry_finishes(
@@ -157,13 +158,23 @@ def test_failure_shows_the_servers_message_and_retry_finishes(
     job_id = re.search(r"#job=([a-z0-9]{12})$", page.url).group(1)  # type: ignore[union-attr]
     error = desk.panel.client.get(f"/api/jobs/{job_id}").json()["error"]
     assert "out of memory" in error
-    expect(alert).to_have_text(error)
+    # What happened and what to do, in plain words; the engine's message stays as the details.
+    expect(alert).to_contain_text("The GPU ran out of memory.")
+    expect(alert).to_contain_text("smaller model")
+    expect(alert).to_contain_text(f"Details: {error}")
     expect(page.get_by_role("status").filter(has_text="Failed")).to_be_visible()
+    expect(page.locator("#job-list")).to_contain_text("The GPU ran out of memory.")
+    screenshot(page, "failed-job.png")
 
+    # The way out is shown before Retry: a smaller model and batch size go with the retry.
+    page.get_by_label("Model").select_option("medium")
+    page.get_by_label("Batch size").fill("4")
     page.get_by_role("button", name="Retry").click()
     expect(page.get_by_role("status").filter(has_text="Done ✓")).to_be_visible()
     expect(alert).to_be_hidden()
     expect(page.locator(".turn").first).to_be_visible()
+    sent = desk.fake.submissions[-1]["input"]
+    assert sent["model"] == "medium" and sent["batch_size"] == 4
 
 
 def test_hostile_file_name_and_transcript_show_as_text(
@@ -227,7 +238,7 @@ def test_cancel_while_queued_then_retry(page: Page, desk: Desk, interview_wav: P
     expect(start).to_be_enabled()
     start.click()
     expect(page.get_by_role("status").filter(has_text="Queued (waiting for GPU)…")).to_be_visible()
-    expect(page.locator("#elapsed")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    expect(page.locator("#elapsed")).to_have_text(re.compile(r"^waiting \d+:\d\d$"))
     page.get_by_role("button", name="Cancel", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Cancelled")).to_be_visible()
     expect(page.get_by_role("button", name="Cancel", exact=True)).to_be_hidden()
@@ -265,5 +276,5 @@ def test_the_speaker_timeline_seeks(page: Page, desk: Desk, interview_wav: Path)
     assert box
     timeline.click(position={"x": box["width"] * 0.5, "y": box["height"] / 2})
     duration = float(page.evaluate("document.getElementById('audio').duration"))
-    page.wait_for_function(f"Math.abs(document.getElementById('audio').currentTime - {duration / 2}) < 1")
+    wait_js(page, f"Math.abs(document.getElementById('audio').currentTime - {duration / 2}) < 1")
     assert abs(int(timeline.get_attribute("aria-valuenow") or -9) - duration / 2) <= 1

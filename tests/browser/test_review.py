@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Desk, open_desk
+from tests.browser.conftest import Desk, open_desk, wait_js
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +32,15 @@ def result(desk: Desk, job_id: str) -> dict:
     return desk.panel.client.get(f"/api/results/{job_id}").json()
 
 
+def download(page: Page, button: str) -> Path:
+    """Open the review bar's Download panel and take the file from one of its buttons."""
+    if page.locator("#download-panel").is_hidden():
+        page.get_by_role("button", name="Download…").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button).click()
+    return Path(info.value.path())
+
+
 def audio(page: Page, prop: str) -> float:
     return float(page.evaluate(f"document.getElementById('audio').{prop}"))
 
@@ -39,9 +48,9 @@ def audio(page: Page, prop: str) -> float:
 def test_keyboard_shortcuts_drive_the_player(page: Page, job: str) -> None:
     page.locator("body").click(position={"x": 5, "y": 300})
     page.keyboard.press("Escape")
-    page.wait_for_function("!document.getElementById('audio').paused")
+    wait_js(page, "!document.getElementById('audio').paused")
     page.keyboard.press("Escape")
-    page.wait_for_function("document.getElementById('audio').paused")
+    wait_js(page, "document.getElementById('audio').paused")
     before = audio(page, "currentTime")
     page.keyboard.press("Control+ArrowRight")
     assert audio(page, "currentTime") == pytest.approx(before + 5, abs=0.3)
@@ -63,8 +72,16 @@ def test_keyboard_shortcuts_drive_the_player(page: Page, job: str) -> None:
     at = audio(page, "currentTime")
     page.keyboard.press("Control+ArrowRight")
     assert audio(page, "currentTime") == pytest.approx(at, abs=0.01)
+    # Esc in Find closes Find (it does not start playback) and gives focus back to the Find button.
     page.keyboard.press("Escape")
-    page.wait_for_function("!document.getElementById('audio').paused")
+    expect(find).to_be_hidden()
+    expect(page.get_by_role("button", name="Find", exact=True)).to_be_focused()
+    assert page.evaluate("document.getElementById('audio').paused") is True
+    # In other text fields Esc still plays (oTranscribe's habit).
+    goto = page.get_by_label("Go to", exact=True)
+    goto.fill("0:0")
+    page.keyboard.press("Escape")
+    wait_js(page, "!document.getElementById('audio').paused")
     page.keyboard.press("Escape")
 
     page.locator("body").click(position={"x": 5, "y": 300})
@@ -85,9 +102,7 @@ def test_flagged_segment_restore_hide_and_undo(page: Page, desk: Desk, job: str)
     expect(flagged).not_to_have_class(re.compile("is-hidden"))
     credit = next(s for s in result(desk, job)["segments"] if s["flags"])
     assert credit["hidden"] is False
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Download Markdown").click()
-    assert "Amara" in Path(info.value.path()).read_text(encoding="utf-8")
+    assert "Amara" in download(page, "Download Markdown").read_text(encoding="utf-8")
 
     page.get_by_role("button", name="Undo").click()
     expect(flagged).to_have_class(re.compile("is-hidden"))
@@ -124,7 +139,10 @@ def test_find_highlights_and_steps_through_matches(page: Page, job: str) -> None
     expect(page.locator(".w.is-match")).to_have_count(1)
     find.press("Enter")
     expect(page.locator("#find-count")).to_have_text("1 of 1")
-    assert audio(page, "currentTime") > 4
+    assert audio(page, "currentTime") == 0  # Find only highlights and scrolls
+    page.get_by_role("button", name="Play from here").click()
+    wait_js(page, "document.getElementById('audio').currentTime > 4")
+    page.get_by_role("button", name="Pause").click()
     find.fill("the")
     count = page.locator(".w.is-match").count()
     assert count >= 2
@@ -165,6 +183,7 @@ def test_low_confidence_toggle_underlines_weak_words(page: Page, job: str) -> No
 
 
 def test_download_options_reach_the_export(page: Page, job: str) -> None:
+    page.get_by_role("button", name="Download…").click()
     page.get_by_label("Include timestamps").uncheck()
     page.get_by_label("Include speaker names").uncheck()
     page.get_by_label("Include flagged segments").check()

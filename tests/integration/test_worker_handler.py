@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -37,7 +38,7 @@ def _wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60  # a start-up guard, not a speed check
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"handler exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+            raise RuntimeError(f"handler exited with {proc.returncode}")
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -46,7 +47,13 @@ def _wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
-def handler_url(audio_dir: Path) -> Iterator[str]:
+def handler_log(audio_dir: Path) -> Path:
+    """Everything the handler process prints (stdout and stderr)."""
+    return audio_dir / "handler.log"
+
+
+@pytest.fixture(scope="module")
+def handler_url(audio_dir: Path, handler_log: Path) -> Iterator[str]:
     port = free_port()
     env = dict(
         os.environ,
@@ -55,18 +62,20 @@ def handler_url(audio_dir: Path) -> Iterator[str]:
         WHISPER_DEVICE="cpu",
         WHISPER_COMPUTE_TYPE="int8",
         AUDIO_ROOTS=str(audio_dir),
+        WORKER_VOLUME_ROOT=str(audio_dir / "volume"),
     )
+    env.pop("RUNPOD_LOG_LEVEL", None)  # the worker's own default applies
     cmd = [sys.executable, "worker/handler.py", "--rp_serve_api", "--rp_api_port", str(port)]
     cmd += ["--rp_api_host", "127.0.0.1"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        _wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        if proc.stderr:
-            proc.stderr.close()
+    (audio_dir / "volume").mkdir()
+    with handler_log.open("wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_for_port(port, proc)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 def runsync(url: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -146,3 +155,37 @@ def test_path_outside_the_volume_is_refused(handler_url: str, audio_dir: Path) -
     result = runsync(handler_url, {"audio": "/etc/hostname"})
     assert result["status"] == "FAILED"
     assert "outside the allowed folders" in result["error"]
+
+
+def test_job_key_keeps_the_output_on_the_volume_and_answers_a_repeat(
+    handler_url: str, audio_dir: Path
+) -> None:
+    payload = {"language": "en", "job_key": "panel-job-1"}
+    first = runsync(handler_url, {**payload, "audio": str(audio_dir / "speech.wav")})
+    assert first["status"] == "COMPLETED", first
+    stored = audio_dir / "volume" / "scribedesk" / "panel-job-1" / "output.json"
+    assert json.loads(stored.read_text(encoding="utf-8")) == first["output"]
+
+    again = runsync(handler_url, {**payload, "audio": str(audio_dir / "gone.wav")})  # no such file
+    assert again["status"] == "COMPLETED", again
+    assert again["output"] == first["output"]
+
+
+def test_the_log_shows_inputs_only_as_their_shape(
+    handler_url: str, audio_dir: Path, handler_log: Path
+) -> None:
+    with moto_s3() as s3:
+        client = s3.client()
+        client.upload_file(str(audio_dir / "speech.m4a"), s3.bucket, "audio/secret-name.m4a")
+        url = client.generate_presigned_url(
+            "get_object", Params={"Bucket": s3.bucket, "Key": "audio/secret-name.m4a"}, ExpiresIn=600
+        )
+        prompt = "Names: Anastasia Pryanishnikova"
+        result = runsync(handler_url, {"audio": url, "language": "en", "initial_prompt": prompt})
+    assert result["status"] == "COMPLETED", result
+
+    log = handler_log.read_text(encoding="utf-8", errors="replace")
+    assert f"'audio': 'URL ({len(url)} chars)'" in log
+    assert f"'initial_prompt': '({len(prompt)} chars)'" in log
+    for secret in ("secret-name", "X-Amz-Signature", "Pryanishnikova", "interview"):
+        assert secret not in log

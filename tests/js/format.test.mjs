@@ -84,3 +84,29 @@ test("rateText trims trailing zeros", () => {
   assert.equal(rateText(1.25), "1.25×");
   assert.equal(rateText(0.5), "0.5×");
 });
+
+test("go-to-time accepts h:mm:ss, m:ss, seconds and 1h30m", async () => {
+  const { parseClock } = await import("../../static/js/format.js");
+  assert.equal(parseClock("1:30:02"), 5402);
+  assert.equal(parseClock("90:02"), 5402);
+  assert.equal(parseClock("75"), 75);
+  assert.equal(parseClock("1h30m"), 5400);
+  assert.equal(parseClock("1:75"), null);
+  assert.equal(parseClock("soon"), null);
+  assert.equal(parseClock(""), null);
+});
+
+test("the status line shows the server's words when it sends them", async () => {
+  const { statusLabel } = await import("../../static/js/format.js");
+  assert.equal(statusLabel({ status: "queued", engine: "runpod", status_label: "Waiting for a GPU…" }), "Waiting for a GPU…");
+  assert.equal(statusLabel({ status: "queued", engine: "runpod" }), "Queued (waiting for GPU)…");
+});
+
+test("estimates and time left read as a person would say them", async () => {
+  const { estimateText, timeLeft, uploadFacts } = await import("../../static/js/format.js");
+  const estimate = { seconds: 420, queue_seconds: 60, run_seconds: 360, cost_usd: 0.08, runs: 5 };
+  assert.equal(estimateText(estimate), "Expected: about 7 min · ≈ $0.08 (from 5 earlier runs on this panel)");
+  assert.equal(timeLeft({ status: "queued" }, estimate, 30, 0), 390);
+  assert.equal(Math.round(timeLeft({ status: "transcribing", progress: 50 }, estimate, 100, 60)), 60);
+  assert.equal(uploadFacts(10 * 1048576, 40 * 1048576, 1048576), "10.0 MB of 40.0 MB · 30 s left");
+});

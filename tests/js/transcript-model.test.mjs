@@ -188,3 +188,26 @@ test("turns are cut into chunks of about a word budget, never splitting a turn",
   assert.equal(chunkTurns(turns, 1000).length, 1);
   assert.deepEqual(chunkTurns([], 10), []);
 });
+
+test("word offsets find each shown word in the segment text, in order", async () => {
+  const { wordOffsets } = await import("../../static/js/transcript-model.js");
+  const text = "The team said the plan worked.";
+  const words = ["The", "team", "said", "the", "plan", "worked."].map((t) => ({ text: t }));
+  assert.deepEqual(wordOffsets(text, words), [0, 4, 9, 14, 18, 23]);
+  // A word the text no longer has takes the place after the previous one.
+  assert.deepEqual(wordOffsets("Hello there", [{ text: "Hello" }, { text: "world" }]), [0, 6]);
+});
+
+test("next review stops on low-score words, then on later segments", async () => {
+  const { nextReview } = await import("../../static/js/transcript-model.js");
+  const w = (text, score) => ({ text, start: 0, end: 1, score });
+  const segs = [
+    { words: [w("a", 0.9), w("b", 0.2), w("c", 0.9), w("d", 0.3)] },
+    { words: [w("e", 0.9)], flags: [] },
+    { words: [w("f", 0.9), w("g", 0.1)] },
+  ];
+  assert.deepEqual(nextReview(segs, 0, 0), { position: 0, word: 1 });
+  assert.deepEqual(nextReview(segs, 0, 1), { position: 0, word: 3 });
+  assert.deepEqual(nextReview(segs, 0, 3), { position: 2, word: 1 });
+  assert.equal(nextReview(segs, 2, 1), null);
+});
