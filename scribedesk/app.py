@@ -5,19 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from scribedesk.api import desk, events, jobs, meta, results, voices
+from scribedesk.api import desk, events, imports, jobs, meta, results, setup, voices
 from scribedesk.api.deps import install_error_handlers
 from scribedesk.api.security import SecurityMiddleware
 from scribedesk.config import Settings
+from scribedesk.paths import static_dir
 from scribedesk.wiring import EngineFactory, running_service
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = static_dir()
 log = logging.getLogger("scribedesk")
 
 
@@ -38,7 +38,7 @@ def create_app(settings: Settings, engine_factory: EngineFactory | None = None) 
     app = FastAPI(title="Scribedesk", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (jobs, results, events, meta, desk, voices):
+    for module in (jobs, results, events, meta, desk, setup, imports, voices):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -1,10 +1,11 @@
-"""Command line: `python -m scribedesk <command>`.
+"""Command line: `scribedesk <command>` (or `python -m scribedesk <command>` in a checkout).
 
 One function adds each subcommand to the parser and one runs it, so `transcribe` and `serve` slot in
 beside `convert`. Exit codes: 0 done, 2 bad input or usage (missing file, malformed JSON, an output
 that is not a transcript, an unknown speaker), 1 anything else that went wrong (e.g. cannot write).
 
-`convert` turns a saved worker output (RunPod's raw.json, or any supported worker shape) into an
+`convert` turns a saved worker output (RunPod's raw.json, any supported worker shape, or an SRT/VTT
+file from another tool) into an
 export, the way the server does: normalize, flag hallucinations, rename speakers, render. Text formats
 go to stdout unless --out is given; DOCX, which is binary, is written next to the input as
 <input stem>.docx unless --out says otherwise (--out - forces stdout).
@@ -13,7 +14,7 @@ go to stdout unless --out is given; DOCX, which is binary, is written next to th
 from __future__ import annotations
 
 import argparse
-import json
+import io
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -22,11 +23,13 @@ from typing import Any
 
 from scribedesk import __version__
 from scribedesk.cli_transcribe import add_serve_command, add_transcribe_command
+from scribedesk.doctor.cli import add_doctor_command
 from scribedesk.exports import EXPORTERS, ExportMeta, ExportOptions, render
 from scribedesk.transcript.cleanup import flag_hallucinations
 from scribedesk.transcript.edits import EditError, rename_speakers
 from scribedesk.transcript.model import Transcript
 from scribedesk.transcript.normalize import NormalizeError, normalize
+from scribedesk.transcript.subtitles import parse_transcript_text
 
 BINARY_FORMATS = frozenset({"docx"})
 
@@ -48,7 +51,12 @@ def add_convert_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
         help="turn a saved worker output (raw.json) into DOCX, Markdown, JSON, TXT, SRT or VTT",
         description="Normalize a worker output, flag hallucinations, rename speakers and export it.",
     )
-    p.add_argument("raw", type=Path, metavar="RAW.json", help="worker output as saved (raw.json)")
+    p.add_argument(
+        "raw",
+        type=Path,
+        metavar="RAW.json",
+        help="worker output as saved (raw.json), or a Whisper JSON, SRT or VTT file",
+    )
     p.add_argument("--format", "-f", required=True, choices=sorted(EXPORTERS), help="export format")
     p.add_argument(
         "--speaker",
@@ -75,9 +83,9 @@ def _read_json(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as e:
         raise CliError(f"{path}: cannot read it ({e})") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise CliError(f"{path}: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+        return parse_transcript_text(text)
+    except NormalizeError as e:
+        raise CliError(f"{path}: {e}") from None
 
 
 def _speaker_names(pairs: list[str]) -> dict[str, str]:
@@ -160,12 +168,13 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
     add_convert_command,
     add_transcribe_command,
     add_serve_command,
+    add_doctor_command,
 )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m scribedesk",
+        prog="scribedesk",
         description="Scribedesk: transcripts of recorded interviews you can trust.",
     )
     parser.add_argument("--version", action="version", version=f"scribedesk {__version__}")
@@ -177,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code (argparse's usage errors included) instead of exiting."""
+    for stream in (sys.stdout, sys.stderr):  # a Windows pipe in cp1252 must not crash on a Cyrillic name
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as e:  # --help, --version and usage errors

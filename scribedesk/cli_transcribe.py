@@ -44,17 +44,19 @@ def add_transcribe_command(commands: argparse._SubParsersAction[argparse.Argumen
 
 
 def add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = commands.add_parser("serve", help="serve the panel (same as python server.py)")
-    p.add_argument("--host")
-    p.add_argument("--port", type=int)
+    from scribedesk import serve
+
+    p = commands.add_parser(
+        "serve", help="serve the panel and open it in the browser", description="Serve the Scribedesk panel."
+    )
+    serve.add_arguments(p)
     p.set_defaults(func=run_serve)
 
 
 def run_serve(args: argparse.Namespace) -> int:
     from scribedesk import serve
 
-    argv = [*(["--host", args.host] if args.host else []), *(["--port", str(args.port)] if args.port else [])]
-    return serve.main(argv)
+    return serve.run(args.host, args.port, open_browser=not args.no_browser)
 
 
 def _options(args: argparse.Namespace, settings: Settings) -> TranscribeOptions:

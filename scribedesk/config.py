@@ -9,8 +9,10 @@ import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scribedesk import paths
 
 AudioSource = Literal["auto", "url", "volume", "inline"]
 WorkerSchema = Literal["whisperx", "kodxana", "faster-whisper"]
@@ -21,7 +23,7 @@ class Settings(BaseSettings):
     """Everything the panel can be told; defaults give a working local-only panel."""
 
     model_config = SettingsConfigDict(
-        env_file=".env",
+        env_file=paths.env_files(),  # the user config folder's .env, then the current folder's
         env_file_encoding="utf-8",
         extra="ignore",
         case_sensitive=False,
@@ -75,6 +77,10 @@ class Settings(BaseSettings):
     """Device for the local engine: auto, cpu or cuda."""
     local_compute_type: str = "int8"
     """CTranslate2 compute type for the local engine (int8 on CPU, float16 on GPU)."""
+    models_dir: Path = Field(default_factory=paths.default_models_dir)
+    """Where named local models are downloaded (default: the user cache folder's scribedesk/models)."""
+    model_hub_url: str = "https://huggingface.co"
+    """Hub the local models are downloaded from ({MODEL_HUB_URL}/<repo>/resolve/main/<file>)."""
 
     # --- Transcription defaults ---
     default_language: str = "ru"
@@ -95,10 +101,10 @@ class Settings(BaseSettings):
     """Extra Host header names accepted besides localhost and 127.0.0.1 (comma-separated)."""
     max_upload_mb: int = Field(default=2048, ge=1)
     """Largest upload accepted, in MB."""
-    upload_dir: Path = Path("uploads")
-    """Where dropped audio is kept (the player's source)."""
-    results_dir: Path = Path("results")
-    """Where transcripts, exports and the job database live."""
+    upload_dir: Path = Field(default_factory=paths.default_upload_dir)
+    """Where dropped audio is kept (default: uploads/ in a checkout, else the user data folder)."""
+    results_dir: Path = Field(default_factory=paths.default_results_dir)
+    """Where transcripts, exports and the job database live (default: results/ beside uploads)."""
     voice_memory: bool = True
     """Keep voice prints (never audio) of named speakers in the results folder; suggest those names."""
 
@@ -110,6 +116,14 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         """A line like `GPU_PRICE_PER_HOUR=` copied from .env.template means "not set"."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("upload_dir", "results_dir", "models_dir", mode="before")
+    @classmethod
+    def _empty_path_is_default(cls, value: object, info: ValidationInfo) -> object:
+        """`UPLOAD_DIR=` (as in .env.template) means "the default folder", not the current one."""
+        if isinstance(value, str) and not value.strip():
+            return _PATH_DEFAULTS[str(info.field_name)]()
+        return value
 
     # --- derived helpers ---
     @property
@@ -160,3 +174,10 @@ class Settings(BaseSettings):
             if s is not None and s.get_secret_value():
                 out.append(s.get_secret_value())
         return out
+
+
+_PATH_DEFAULTS = {
+    "upload_dir": paths.default_upload_dir,
+    "results_dir": paths.default_results_dir,
+    "models_dir": paths.default_models_dir,
+}

@@ -29,6 +29,7 @@ from botocore.exceptions import (
 )
 
 from scribedesk.config import Settings
+from scribedesk.redact import redact
 
 MB = 1024 * 1024
 
@@ -163,6 +164,18 @@ class ObjectStorage:
         except _BOTO_ERRORS as e:
             raise self._wrap(e, f"reading {key}") from e
 
+    def read(self, key: str) -> bytes | None:
+        """An object's bytes, or None when it does not exist (the worker's output.json on the volume)."""
+        try:
+            body: bytes = self._client().get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except ClientError as e:
+            if _code(e) in ("NoSuchKey", "404", "NotFound"):
+                return None
+            raise self._wrap(e, f"reading {key}") from e
+        except _BOTO_ERRORS as e:
+            raise self._wrap(e, f"reading {key}") from e
+        return body
+
     def presigned_get(self, key: str, expires: int = 86400) -> str:
         """A GET URL the worker can download from without keys (not supported by RunPod's S3 API)."""
         try:
@@ -199,9 +212,7 @@ class ObjectStorage:
 
     def _wrap(self, exc: Exception, action: str) -> StorageError:
         message = _describe(exc, action, self.bucket, self.endpoint)
-        for secret in self._settings.secret_values():
-            message = message.replace(secret, "***")
-        return StorageError(message)
+        return StorageError(redact(message, self._settings.secret_values()))
 
 
 class _ProgressAdder:

@@ -32,7 +32,8 @@ async def running_service(
     storage = ObjectStorage(settings) if settings.storage_configured else None
     factory = engine_factory or (lambda name: build_engine(name, settings))
     bus = EventBus()
-    ctx = JobContext(settings, store, files, JobTracker(store, bus), storage, EnginePool(factory))
+    tracker = JobTracker(store, bus, settings.secret_values())
+    ctx = JobContext(settings, store, files, tracker, storage, EnginePool(factory))
     runner = Runner(ctx)
     await runner.start()
     try:

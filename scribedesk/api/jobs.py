@@ -68,7 +68,15 @@ async def retry(job_id: str, jobs: ServiceDep) -> dict[str, Any]:
     return job_public(await jobs.retry(job_id))
 
 
+AUDIO_HEADERS = {"Content-Security-Policy": "sandbox; default-src 'none'"}
+"""An upload is data: even opened directly it runs nothing in the panel's origin (the security
+middleware adds nosniff to every answer)."""
+
+
 @router.get("/api/jobs/{job_id}/audio")
 async def audio(job_id: str, jobs: ServiceDep) -> FileResponse:
+    path, media_type, name = await jobs.audio_file(job_id)
     # FileResponse answers Range requests with 206, so the player can seek.
-    return FileResponse(jobs.audio_path(job_id), content_disposition_type="inline")
+    return FileResponse(
+        path, media_type=media_type, filename=name, content_disposition_type="inline", headers=AUDIO_HEADERS
+    )

@@ -11,6 +11,7 @@ from scribedesk import __version__
 from scribedesk.api.deps import ServiceDep, SettingsDep
 from scribedesk.diarize.encoder import available as diarizer_available
 from scribedesk.exports import EXPORTERS
+from scribedesk.redact import redact
 
 router = APIRouter()
 
@@ -47,7 +48,9 @@ async def config(settings: SettingsDep) -> dict[str, Any]:
 
 
 @router.get("/health")
-async def health(request: Request, settings: SettingsDep, jobs: ServiceDep) -> dict[str, Any]:
+async def health(
+    request: Request, settings: SettingsDep, jobs: ServiceDep, checks: bool = False
+) -> dict[str, Any]:
     runner = jobs.runner
     engine = settings.active_engine
     out: dict[str, Any] = {
@@ -64,5 +67,10 @@ async def health(request: Request, settings: SettingsDep, jobs: ServiceDep) -> d
     try:
         out[engine] = {**out.get(engine, {}), **await asyncio.wait_for(runner.engine(engine).health(), 10)}
     except Exception as e:
-        out[engine] = {**out.get(engine, {}), "reachable": False, "error": str(e) or type(e).__name__}
+        error = redact(str(e) or type(e).__name__, settings.secret_values())
+        out[engine] = {**out.get(engine, {}), "reachable": False, "error": error}
+    if checks:  # ?checks=true: the doctor's checks, one sentence each (scribedesk/doctor)
+        from scribedesk.doctor import run_checks
+
+        out["checks"] = (await run_checks(settings)).model_dump()
     return out

@@ -63,6 +63,10 @@ class EngineUnavailable(EngineError):
         self.retry_after = retry_after
 
 
+class EngineSubmitUnknown(EngineUnavailable):
+    """A submit went out but no answer came back: the remote job may exist (and be billed) unseen."""
+
+
 class Engine(Protocol):
     """A place that turns audio into a worker-style output dict."""
 
@@ -75,8 +79,12 @@ class Engine(Protocol):
     needs_storage: bool
     """True when submit() needs the audio in object storage first."""
 
-    async def submit(self, audio: AudioRef, options: TranscribeOptions) -> str:
-        """Start a job; return the handle to poll (a remote job id)."""
+    async def submit(self, audio: AudioRef, options: TranscribeOptions, job_key: str | None = None) -> str:
+        """Start a job; return the handle to poll (a remote job id).
+
+        `job_key` is the panel's job id; engines whose worker dedupes on it (our own `whisperx`
+        schema on RunPod) send it, the others ignore it.
+        """
         ...
 
     async def poll(self, handle: str) -> EngineStatus: ...

@@ -84,6 +84,7 @@ class LocalEngine:
     needs_storage = traits.needs_storage
 
     def __init__(self, settings: Settings, *, download_root: Path | None = None) -> None:
+        self._settings = settings
         self._model_name = settings.local_model
         self._device = resolve_device(settings.local_device)
         self._compute_type = settings.local_compute_type
@@ -97,7 +98,7 @@ class LocalEngine:
 
     # --- Engine protocol -------------------------------------------------------------------
 
-    async def submit(self, audio: AudioRef, options: TranscribeOptions) -> str:
+    async def submit(self, audio: AudioRef, options: TranscribeOptions, job_key: str | None = None) -> str:
         if not audio.local_path.is_file():
             raise EngineRejected(f"The uploaded audio is missing on this machine: {audio.local_path.name}")
         handle = uuid.uuid4().hex
@@ -191,13 +192,29 @@ class LocalEngine:
             raise LocalJobFailed(f"LOCAL_MODEL is not a model name or folder: {e}") from e
         except Exception:
             pass  # not cached yet
-        self._update(job, step=f"Downloading model {name} (first use)…")
+        return self._download(job, name)
+
+    def _download(self, job: _Job, name: str) -> str:
+        """The hook into engines/models.py: a resumable download whose progress is the job's step."""
+        from huggingface_hub import constants
+
+        from scribedesk.engines import models
+
+        def progress(done: int, total: int) -> None:
+            pct = f"{done * 100 // total}% of {total / 1e6:.0f} MB" if total else f"{done / 1e6:.0f} MB"
+            self._update(job, step=f"Downloading model {name} (first use)… {pct}")
+
         try:
-            return str(download_model(name, cache_dir=root))
-        except Exception as e:
+            if constants.HF_HUB_OFFLINE and not models.model_status(self._settings).ready:
+                raise models.DownloadFailed("HF_HUB_OFFLINE is set")
+            return str(models.ensure_model(self._settings, progress, job.cancel))
+        except models.DownloadCancelled:
+            raise _Cancelled from None
+        except models.DownloadFailed as e:
             raise LocalJobFailed(
-                f"Could not download the local model '{name}' (offline?). Connect to the internet once "
-                "so it can be downloaded, or set LOCAL_MODEL to a folder holding a faster-whisper model."
+                f"Could not download the local model '{name}' ({e}). Connect to the internet once so it can "
+                "be downloaded (it resumes where it stopped), or set LOCAL_MODEL to a folder holding a "
+                "faster-whisper model."
             ) from e
 
     def _load_model(self, job: _Job) -> Any:

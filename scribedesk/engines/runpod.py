@@ -8,6 +8,7 @@ deletes a job even mid-run, outputs over ~20 MB come back as COMPLETED without `
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from datetime import UTC, datetime
@@ -24,10 +25,12 @@ from scribedesk.engines.base import (
     EngineRejected,
     EngineState,
     EngineStatus,
+    EngineSubmitUnknown,
     EngineUnavailable,
     TranscribeOptions,
 )
 from scribedesk.engines.catalog import ENGINES
+from scribedesk.redact import redact
 
 MINUTE_MS = 60_000
 HOUR_MS = 60 * MINUTE_MS
@@ -36,6 +39,10 @@ DEFAULT_EXECUTION_TIMEOUT_MS = 10 * MINUTE_MS
 MAX_POLICY_MS = 7 * 24 * HOUR_MS
 UNKNOWN_DURATION_TIMEOUT_MS = 4 * HOUR_MS
 """When the audio length is unknown, allow a long interview on a slow cold start."""
+RUN_DEADLINE = 180.0
+"""Seconds a /run answer may take in all: generous, since a lost answer may mean a paid run we cannot see."""
+CALL_DEADLINE = 60.0
+"""Seconds any other call (status, cancel, health) may take in all, however slowly its bytes trickle."""
 
 _STATES = {
     "IN_QUEUE": EngineState.QUEUED,
@@ -116,10 +123,14 @@ def _input_fields(schema: str, options: TranscribeOptions) -> dict[str, Any]:
     }
 
 
-def build_payload(settings: Settings, audio: AudioRef, options: TranscribeOptions) -> dict[str, Any]:
+def build_payload(
+    settings: Settings, audio: AudioRef, options: TranscribeOptions, job_key: str | None = None
+) -> dict[str, Any]:
     """The /run body for the configured worker schema; only keys with values (the SDK rejects the rest)."""
     schema = settings.worker_schema
     fields = {**_audio_field(schema, audio), **_input_fields(schema, options)}
+    if schema == "whisperx":  # our worker answers a repeated key from <volume>/scribedesk/<key>/output.json
+        fields["job_key"] = job_key
     execution = execution_timeout_ms(audio.duration)
     return {
         "input": {k: v for k, v in fields.items() if v is not None and v != ""},
@@ -166,6 +177,7 @@ def _completed(output: Any) -> EngineStatus:
             EngineState.FAILED,
             error="The worker finished but returned no output (RunPod drops outputs over ~20 MB; "
             "a very long recording may need splitting, or the worker returned nothing)",
+            extra={"no_output": True},  # our worker left it on the volume: the runner looks there
         )
     if not isinstance(output, dict):
         return EngineStatus(
@@ -248,21 +260,31 @@ class RunPodEngine:
     resumable = traits.resumable
     needs_storage = traits.needs_storage
 
-    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        run_deadline: float = RUN_DEADLINE,
+        call_deadline: float = CALL_DEADLINE,
+    ) -> None:
         self._settings = settings
         self._endpoint = settings.runpod_endpoint_id
+        self._deadlines = {"run": run_deadline, "other": call_deadline}
         key = settings.runpod_api_key.get_secret_value() if settings.runpod_api_key else ""
         self._client = httpx.AsyncClient(
             base_url=f"{settings.runpod_api_url.rstrip('/')}/{self._endpoint}",
             headers={"Authorization": f"Bearer {key}", "Accept": "application/json"},
-            timeout=httpx.Timeout(30.0, connect=10.0),
+            # httpx's timeouts count per read; the deadline in _call bounds the whole exchange.
+            timeout=httpx.Timeout(max(run_deadline, call_deadline), connect=10.0),
             transport=transport,
             follow_redirects=False,
         )
 
-    async def submit(self, audio: AudioRef, options: TranscribeOptions) -> str:
+    async def submit(self, audio: AudioRef, options: TranscribeOptions, job_key: str | None = None) -> str:
         self._require_config()
-        body = await self._call("POST", "/run", "run", payload=build_payload(self._settings, audio, options))
+        payload = build_payload(self._settings, audio, options, job_key)
+        body = await self._call("POST", "/run", "run", payload=payload)
         job_id = body.get("id")
         if not isinstance(job_id, str) or not job_id:
             raise EngineUnavailable("RunPod accepted the job but sent back no job id")
@@ -307,12 +329,12 @@ class RunPodEngine:
     async def _call(
         self, method: str, path: str, call: str, payload: Any = None, handle: str | None = None
     ) -> dict[str, Any]:
+        deadline = self._deadlines["run" if call == "run" else "other"]
         try:
-            response = await self._client.request(method, path, json=payload)
-        except httpx.TimeoutException as e:
-            raise EngineUnavailable(f"RunPod did not answer in time ({call}: {type(e).__name__})") from e
-        except httpx.HTTPError as e:
-            raise EngineUnavailable(f"Could not reach RunPod ({call}: {type(e).__name__})") from e
+            async with asyncio.timeout(deadline):
+                response = await self._client.request(method, path, json=payload)
+        except (TimeoutError, httpx.HTTPError) as e:
+            raise _transport_error(e, call, deadline) from e
         if response.status_code >= 400:
             raise self._http_error(response, call, handle)
         try:
@@ -350,9 +372,18 @@ class RunPodEngine:
         return EngineRejected(f"RunPod refused the {call} request (HTTP {code}){said}")
 
     def _scrub(self, text: str) -> str:
-        for secret in self._settings.secret_values():
-            text = text.replace(secret, "***")
-        return text
+        return redact(text, self._settings.secret_values())
+
+
+def _transport_error(e: Exception, call: str, deadline: float) -> EngineUnavailable:
+    """No usable answer. A submit that went out may have queued (and will bill) a job we have no id for."""
+    why = f"no complete answer within {deadline:g} s" if isinstance(e, TimeoutError) else type(e).__name__
+    never_sent = isinstance(e, httpx.ConnectError | httpx.ConnectTimeout | httpx.UnsupportedProtocol)
+    if call == "run" and not never_sent:
+        return EngineSubmitUnknown(f"RunPod did not answer the submit ({why}); the job may exist")
+    if isinstance(e, TimeoutError | httpx.TimeoutException):
+        return EngineUnavailable(f"RunPod did not answer in time ({call}: {why})")
+    return EngineUnavailable(f"Could not reach RunPod ({call}: {why})")
 
 
 _NOT_CONFIGURED = "RunPod is not configured: set RUNPOD_API_KEY and RUNPOD_ENDPOINT_ID"

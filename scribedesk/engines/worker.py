@@ -53,6 +53,8 @@ _OPTION_KEYS = (
 """What worker/app.py accepts; it refuses unknown keys, so new panel options are not sent blindly."""
 _TIMEOUT = httpx.Timeout(connect=5.0, read=60.0, write=120.0, pool=10.0)
 _HEALTH_TIMEOUT = httpx.Timeout(5.0)
+CALL_DEADLINE = 60.0
+"""Seconds a status, cancel or health call may take in all (httpx's timeouts count per read)."""
 
 
 def _shown(url: str) -> str:
@@ -122,8 +124,15 @@ class WorkerEngine:
     resumable = traits.resumable
     needs_storage = traits.needs_storage
 
-    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        call_deadline: float = CALL_DEADLINE,
+    ) -> None:
         self._urls = settings.worker_urls
+        self._deadline = call_deadline
         headers = {}
         if settings.worker_api_key is not None and settings.worker_api_key.get_secret_value():
             headers["X-API-Key"] = settings.worker_api_key.get_secret_value()
@@ -133,11 +142,12 @@ class WorkerEngine:
 
     async def _probe(self, base: str) -> dict[str, Any]:
         try:
-            r = await self._client.get(f"{base}/health", timeout=_HEALTH_TIMEOUT)
+            async with asyncio.timeout(self._deadline):
+                r = await self._client.get(f"{base}/health", timeout=_HEALTH_TIMEOUT)
             r.raise_for_status()
             facts: dict[str, Any] = r.json()
             return {"url": _shown(base), "ok": True, **facts}
-        except (httpx.HTTPError, ValueError) as e:
+        except (httpx.HTTPError, ValueError, TimeoutError) as e:
             return {"url": _shown(base), "ok": False, "error": str(e) or type(e).__name__}
 
     async def _ranked(self) -> list[str]:
@@ -153,7 +163,7 @@ class WorkerEngine:
 
     # --- Engine protocol ----------------------------------------------------------------------
 
-    async def submit(self, audio: AudioRef, options: TranscribeOptions) -> str:
+    async def submit(self, audio: AudioRef, options: TranscribeOptions, job_key: str | None = None) -> str:
         problems: list[str] = []
         for base in await self._ranked():
             try:
@@ -196,7 +206,12 @@ class WorkerEngine:
     async def _request(self, method: str, handle: str, suffix: str = "") -> dict[str, Any]:
         url = self._job_url(handle) + suffix
         try:
-            r = await self._client.request(method, url)
+            async with asyncio.timeout(self._deadline):
+                r = await self._client.request(method, url)
+        except TimeoutError as e:
+            raise EngineUnavailable(
+                f"The GPU worker sent no complete answer within {self._deadline:g} s"
+            ) from e
         except httpx.HTTPError as e:
             raise EngineUnavailable(f"The GPU worker is unreachable: {e or type(e).__name__}") from e
         if r.status_code in (401, 403):

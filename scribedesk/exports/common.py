@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from scribedesk.exports.registry import ExportMeta, ExportOptions
 from scribedesk.transcript.cleanup import flag_reason
 from scribedesk.transcript.model import Segment, Transcript
+from scribedesk.transcript.spans import split_spans
 from scribedesk.transcript.turns import Turn, format_timestamp, group_turns
 
 LANGUAGE_NAMES: dict[str, str] = {
@@ -67,8 +68,9 @@ def transcript_duration(t: Transcript) -> float:
 
 
 def turns_for(t: Transcript, options: ExportOptions) -> list[Turn]:
-    """The turns an export shows: hidden segments only when the user asked for flagged ones."""
-    return group_turns(t, include_hidden=options.include_flagged)
+    """The turns an export shows: hidden segments only when the user asked for flagged ones. A flagged
+    span inside a segment (a credit glued to real speech) is its own piece, hidden or marked the same way."""
+    return group_turns(split_spans(t), include_hidden=options.include_flagged)
 
 
 def speaker_label(t: Transcript, turn: Turn, options: ExportOptions) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from scribedesk.config import Settings
 from scribedesk.engines.base import Engine
+from scribedesk.jobs.activity import JobActivity
+from scribedesk.jobs.exactly_once import SubmitTracker
 from scribedesk.jobs.files import JobFiles
 from scribedesk.jobs.store import JobStore
 from scribedesk.jobs.tracker import JobTracker
@@ -41,3 +44,9 @@ class JobContext:
     storage: ObjectStorage | None
     """None when object storage is not configured: audio stays on this computer."""
     engines: EnginePool
+    activity: JobActivity = field(default_factory=JobActivity)
+    """Threads each job has running (file writes, the push), so a delete waits for them."""
+    submits: SubmitTracker = field(default_factory=SubmitTracker)
+    """Submits in flight, shielded from cancellation (issue 9's exactly-once)."""
+    held: dict[str, Any] = field(default_factory=dict)
+    """Outputs that arrived but could not be written (disk full), kept until Retry processes them."""

@@ -6,10 +6,12 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from scribedesk.jobs.model import is_job_id
+from scribedesk.jobs.quarantine import DamagedFile, set_aside
 from scribedesk.transcript.model import Transcript
 
 UNDO_DEPTH = 50
@@ -24,10 +26,23 @@ def atomic_write(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        replace_when_free(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def replace_when_free(src: Path, dst: Path, attempts: int = 20) -> None:
+    """os.replace, retried while Windows refuses because another handle (a download, a virus scanner)
+    has the target open; on Linux and macOS the first attempt succeeds."""
+    for attempt in range(attempts):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def dump_json(value: Any) -> bytes:
@@ -92,7 +107,13 @@ class JobFiles:
         snaps = self._snapshots(job_id)
         if not snaps:
             return None
-        t = Transcript.model_validate_json(snaps[-1].read_bytes())
+        try:
+            t = Transcript.model_validate_json(snaps[-1].read_bytes())
+        except ValueError as e:
+            set_aside(snaps[-1])
+            raise DamagedFile(
+                "The last undo step was damaged and has been set aside; undo again for the one before it"
+            ) from e
         snaps[-1].unlink()
         return t
 

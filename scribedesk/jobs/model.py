@@ -53,6 +53,8 @@ class Job(BaseModel):
     """Sanitized file name under uploads/<id>/."""
     size: int
     duration: float | None = None
+    media_type: str | None = None
+    """The probed container's media type: the only type the upload is ever served as."""
     status: JobStatus = JobStatus.UPLOADING
     progress: float = 0.0
     step: str = ""
@@ -66,6 +68,8 @@ class Job(BaseModel):
     uploaded_to_storage: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    submitting_since: datetime | None = None
+    """Set before a submit goes out, cleared when its id is saved: set with no id = outcome unknown."""
     submitted_at: datetime | None = None
     finished_at: datetime | None = None
     delay_time_ms: int | None = None

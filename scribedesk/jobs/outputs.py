@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +14,23 @@ from scribedesk.jobs.model import Job
 from scribedesk.transcript.cleanup import flag_hallucinations
 from scribedesk.transcript.model import Transcript
 from scribedesk.transcript.normalize import normalize
+from scribedesk.transcript.sanitize import clean_line, clean_transcript
 
 SAVED_FORMATS = ("json", "md", "docx")
 """Formats written next to transcript.json for people who look in the results folder."""
 
 
 def build_transcript(
-    job: Job, raw: object, *, hide_flagged: bool = True, model: str | None = None
+    job: Job,
+    raw: object,
+    *,
+    hide_flagged: bool = True,
+    model: str | None = None,
+    speech: Sequence[tuple[float, float]] | None = None,
 ) -> Transcript:
     """Normalize and flag; raises NormalizeError (a ValueError) on output nobody can read.
+
+    `speech` is the recording's speech timeline (scribedesk/speech.py), when it could be computed.
 
     With hide_flagged off (HIDE_FLAGGED=false) segments keep their flags but stay visible.
     """
@@ -29,7 +38,8 @@ def build_transcript(
     source = {"engine": job.engine or "", "model": model or (options.model if options else "")}
     language = options.language if options else None
     t = normalize(raw, language=language, duration=job.duration, source=source)
-    t = flag_hallucinations(t, audio_duration=job.duration)
+    t = clean_transcript(t)  # worker text with a NUL or an escape would fail every DOCX export
+    t = flag_hallucinations(t, audio_duration=job.duration, speech=speech)
     if not hide_flagged:
         t = t.model_copy(update={"segments": [s.model_copy(update={"hidden": False}) for s in t.segments]})
     return t
@@ -54,7 +64,7 @@ def worker_warnings(raw: object) -> list[str]:
 
 def export_meta(job: Job, t: Transcript) -> ExportMeta:
     return ExportMeta(
-        filename=job.filename,
+        filename=clean_line(job.filename),
         created=job.created_at,
         engine=t.source.get("engine") or job.engine,
         model=t.source.get("model") or None,
@@ -65,11 +75,20 @@ def export_stem(job: Job) -> str:
     return Path(safe_filename(job.filename, fallback=job.id)).stem or job.id
 
 
-def write_exports(files: JobFiles, job: Job, t: Transcript) -> None:
-    """Blocking (python-docx): call from a thread."""
+def render_exports(job: Job, t: Transcript) -> dict[str, bytes]:
+    """Every saved format rendered in memory, so a failing export stops an edit before anything is written."""
     meta = export_meta(job, t)
+    return {fmt: render(fmt, t, ExportOptions(), meta) for fmt in SAVED_FORMATS}
+
+
+def save_exports(files: JobFiles, job: Job, rendered: dict[str, bytes]) -> None:
     # A subfolder, so a recording named "raw.m4a" or "transcript.m4a" cannot overwrite our own files.
     folder = files.result_dir(job.id) / "exports"
     stem = export_stem(job)
-    for fmt in SAVED_FORMATS:
-        atomic_write(folder / f"{stem}.{fmt}", render(fmt, t, ExportOptions(), meta))
+    for fmt, data in rendered.items():
+        atomic_write(folder / f"{stem}.{fmt}", data)
+
+
+def write_exports(files: JobFiles, job: Job, t: Transcript) -> None:
+    """Blocking (python-docx): call from a thread."""
+    save_exports(files, job, render_exports(job, t))

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from scribedesk import speech
 from scribedesk.jobs import lifecycle
 from scribedesk.jobs.context import JobContext
 from scribedesk.jobs.model import Job, JobStatus
@@ -35,6 +36,9 @@ class PushStep:
 
     async def run(self, job: Job) -> None:
         ctx = self.ctx
+        # The speech timeline (issue 10) is computed once, in a thread, beside the push and the run.
+        audio, folder = ctx.files.upload_dir(job.id) / job.stored_name, ctx.files.result_dir(job.id)
+        asyncio.get_running_loop().run_in_executor(None, speech.timeline_for, audio, folder)
         if ctx.storage is None or not job.storage_key:
             ctx.tracker.apply(job, lifecycle.uploaded(job, to_storage=False))
             return
@@ -44,7 +48,7 @@ class PushStep:
         on_progress = self._progress_reporter(job, stop)
         ctx.tracker.apply(job, lifecycle.upload_begun())
         try:
-            await asyncio.to_thread(ctx.storage.upload_file, path, job.storage_key, on_progress)
+            await ctx.activity.run(job.id, ctx.storage.upload_file, path, job.storage_key, on_progress)
         except UploadCancelled:  # cancel or shutdown: whoever stopped it sets the status
             return
         except (StorageError, OSError) as e:

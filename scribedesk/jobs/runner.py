@@ -14,6 +14,7 @@ import logging
 
 from scribedesk.engines.base import Engine
 from scribedesk.jobs import lifecycle
+from scribedesk.jobs.activity import JobGone
 from scribedesk.jobs.context import JobContext
 from scribedesk.jobs.model import JobStatus
 from scribedesk.jobs.process import ProcessStep
@@ -60,6 +61,7 @@ class Runner:
         for t in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
+        await self.ctx.submits.stop()  # the saved intent covers a submit cut short here
         await self.ctx.engines.aclose()
 
     def kick(self, job_id: str) -> None:
@@ -68,14 +70,19 @@ class Runner:
         if task is None or task.done():
             self._tasks[job_id] = asyncio.create_task(self._drive(job_id), name=f"job-{job_id}")
 
-    async def halt(self, job_id: str) -> None:
-        """Stop driving a job (cancel, delete); the row is left as it is."""
+    async def halt(self, job_id: str) -> bool:
+        """Stop driving a job (cancel, delete); the row is left as it is.
+
+        True when a submit was in flight: its remote job is cancelled as soon as its id arrives.
+        """
+        submitting = self.ctx.submits.abandon(job_id)
         self._push.stop(job_id)
         task = self._tasks.pop(job_id, None)
         if task and not task.done() and task is not asyncio.current_task():
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        return submitting
 
     def running(self, job_id: str) -> bool:
         task = self._tasks.get(job_id)
@@ -95,7 +102,7 @@ class Runner:
                     await self._process.run(job)
                 else:
                     return
-        except (asyncio.CancelledError, JobNotFound):
+        except (asyncio.CancelledError, JobNotFound, JobGone):
             return
         except Exception as e:  # a bug must fail the job visibly, not leave it spinning
             log.exception("job %s crashed", job_id)

@@ -7,7 +7,10 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from scribedesk.jobs.model import Job, JobStatus, utcnow
+from scribedesk.jobs.quarantine import damaged_job
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -18,6 +21,8 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status);
 """
+
+_COLUMNS = "id, created_at, data"
 
 
 class JobNotFound(KeyError):
@@ -34,6 +39,18 @@ class JobStore:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
+        self._quarantine = path.parent / "quarantine"
+
+    def _load(self, row: tuple[str, str, str]) -> Job:
+        """A row as a Job; a row that cannot be read becomes a failed placeholder that says so."""
+        job_id, created_at, data = row
+        try:
+            return Job.model_validate_json(data)
+        except ValidationError as e:
+            errors = e.errors()
+            where = ".".join(str(p) for p in errors[0]["loc"]) if errors else ""
+            reason = f"{where or 'record'}: {errors[0]['msg'] if errors else 'unreadable'}"
+            return damaged_job(job_id, created_at, data, reason, self._quarantine)
 
     def close(self) -> None:
         with self._lock:
@@ -59,10 +76,10 @@ class JobStore:
 
     def get(self, job_id: str) -> Job:
         with self._lock:
-            row = self._db.execute("SELECT data FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            row = self._db.execute("SELECT id, created_at, data FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None:
             raise JobNotFound(job_id)
-        return Job.model_validate_json(row[0])
+        return self._load(row)
 
     def exists(self, job_id: str) -> bool:
         with self._lock:
@@ -70,16 +87,19 @@ class JobStore:
 
     def list(self) -> list[Job]:
         with self._lock:
-            rows = self._db.execute("SELECT data FROM jobs ORDER BY created_at DESC").fetchall()
-        return [Job.model_validate_json(r[0]) for r in rows]
+            rows = self._db.execute(
+                "SELECT id, created_at, data FROM jobs ORDER BY created_at DESC"
+            ).fetchall()
+        return [self._load(r) for r in rows]
 
     def active(self) -> builtins.list[Job]:
         ends = tuple(s.value for s in JobStatus if s.terminal)
         with self._lock:
             rows = self._db.execute(
-                "SELECT data FROM jobs WHERE status NOT IN (?, ?, ?) ORDER BY created_at", ends
+                "SELECT id, created_at, data FROM jobs WHERE status NOT IN (?, ?, ?) ORDER BY created_at",
+                ends,
             ).fetchall()
-        return [Job.model_validate_json(r[0]) for r in rows]
+        return [job for job in map(self._load, rows) if not job.status.terminal]
 
     def delete(self, job_id: str) -> None:
         with self._lock:

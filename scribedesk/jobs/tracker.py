@@ -6,20 +6,23 @@ The only writer of job rows besides the store itself; the runner and the service
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from scribedesk.jobs.events import EventBus
 from scribedesk.jobs.lifecycle import Change, check_transition
 from scribedesk.jobs.model import Job, JobStatus
 from scribedesk.jobs.store import JobStore
 from scribedesk.jobs.views import job_public
+from scribedesk.redact import redact
 
 log = logging.getLogger("scribedesk.jobs")
 
 
 class JobTracker:
-    def __init__(self, store: JobStore, bus: EventBus) -> None:
+    def __init__(self, store: JobStore, bus: EventBus, secrets: Iterable[str] = ()) -> None:
         self.store = store
         self.bus = bus
+        self._secrets = tuple(secrets)
 
     def get(self, job_id: str) -> Job:
         return self.store.get(job_id)
@@ -31,13 +34,14 @@ class JobTracker:
         if change.status is not None:
             check_transition(job.status, change.status)
         for key, value in change.fields.items():
-            setattr(job, key, value)
+            # The error reaches the page and the log: never a key or a signed URL's query.
+            setattr(job, key, redact(value, self._secrets) if key == "error" and value else value)
         if change.status is not None:
             job.status = change.status
             if change.status == JobStatus.FAILED:
                 log.warning("job %s failed: %s", job.id, job.error)
         if change.step is not None:
-            job.step = change.step
+            job.step = redact(change.step, self._secrets)
         self.store.save(job)
         self.bus.publish("job", job_public(job))
         return job

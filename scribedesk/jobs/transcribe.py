@@ -17,11 +17,13 @@ from scribedesk.engines.base import (
     EngineRejected,
     EngineState,
     EngineStatus,
+    EngineSubmitUnknown,
     EngineUnavailable,
 )
 from scribedesk.jobs import lifecycle
 from scribedesk.jobs.backoff import Backoff
 from scribedesk.jobs.context import JobContext
+from scribedesk.jobs.keep import OutputKeeper, also, not_submitted, submit_intent
 from scribedesk.jobs.model import Job
 from scribedesk.options import TranscribeOptions
 from scribedesk.storage import StorageError
@@ -34,6 +36,7 @@ class _Stop(Exception):
 class TranscribeStep:
     def __init__(self, ctx: JobContext) -> None:
         self.ctx = ctx
+        self.keeper = OutputKeeper(ctx)
 
     async def run(self, job: Job) -> None:
         engine = self.ctx.engines.get(job.engine or self.ctx.settings.active_engine)
@@ -61,18 +64,31 @@ class TranscribeStep:
         except StorageError as e:
             return ctx.tracker.apply(job, lifecycle.on_failure(str(e)))
         options = job.options or TranscribeOptions()
-        waited = Backoff()
+        if job.submitting_since is not None and await self.keeper.recover(job, engine.name):
+            return ctx.tracker.get(job.id)  # an earlier submit's output was found, or the job stopped
+        key, waited = job.id, Backoff()
         while True:
+            # The intent is saved before /run goes out: a crash before its id is saved is known on restart.
+            job = ctx.tracker.apply(ctx.tracker.get(key), submit_intent())
             try:
-                handle = await engine.submit(audio, options)
+                # Shielded: a cancel or delete meanwhile cancels the remote job once its id is known.
+                handle = await ctx.submits.submit(
+                    key, engine, lambda: engine.submit(audio, options, job_key=key)
+                )
                 break
-            except EngineRejected as e:
-                return ctx.tracker.apply(job, lifecycle.on_failure(str(e)))
+            except EngineRejected as e:  # a definite no: no remote job exists
+                return ctx.tracker.apply(job, also(lifecycle.on_failure(str(e)), submitting_since=None))
             except EngineUnavailable as e:
-                job = ctx.tracker.get(job.id)
+                unknown = isinstance(e, EngineSubmitUnknown)
+                # Only a submit that went out unanswered may have made a remote job: keep its intent.
+                job = ctx.tracker.apply(ctx.tracker.get(key), None if unknown else not_submitted())
+                if unknown and await self.keeper.recover(job, engine.name, str(e)):
+                    return ctx.tracker.get(job.id)
                 if await self._unreachable(job, engine, e, waited):
                     return ctx.tracker.get(job.id)
-        return ctx.tracker.apply(job, lifecycle.submitted(engine.traits, handle))
+        job = ctx.tracker.get(job.id)
+        ctx.submits.saved(job.id)
+        return ctx.tracker.apply(job, also(lifecycle.submitted(engine.traits, handle), submitting_since=None))
 
     # --- poll ---
     async def _follow(self, job: Job, engine: Engine) -> None:
@@ -86,7 +102,14 @@ class TranscribeStep:
                 continue
             waited.reset()
             if st.state == EngineState.COMPLETED and job.status in lifecycle.REMOTE_STATES:
-                await asyncio.to_thread(self.ctx.files.write_raw, job.id, st.output)
+                if not await self.keeper.keep(job, st.output):  # disk full: held in memory, job failed
+                    return
+            elif (
+                st.extra.get("no_output")
+                and job.status in lifecycle.REMOTE_STATES
+                and await self.keeper.from_volume(job, engine.name)  # too big for RunPod to return
+            ):
+                return
             change = lifecycle.on_engine_status(job, st, engine.traits)
             if change is None:
                 return
@@ -114,7 +137,8 @@ class TranscribeStep:
             return await engine.poll(job.remote_id)
         except EngineJobLost as e:
             if engine.traits.resumable:
-                tracker.apply(job, lifecycle.on_failure(str(e)))
+                if not await self.keeper.from_volume(job, engine.name):  # RunPod forgot it: the volume?
+                    tracker.apply(job, lifecycle.on_failure(str(e)))
             else:  # a local job lost with the old process: run it again
                 tracker.apply(job, lifecycle.lost_locally(engine.traits))
             raise _Stop() from e

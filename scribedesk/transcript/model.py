@@ -15,6 +15,20 @@ class Word(BaseModel):
     speaker: str | None = None
 
 
+class Span(BaseModel):
+    """A flagged stretch inside a segment's text (e.g. a credit line glued to real speech)."""
+
+    start: int
+    """Character offset in the segment text where the span begins."""
+    end: int
+    """Character offset just past the span."""
+    text: str
+    """The flagged words as they stood; a span whose text no longer matches is ignored."""
+    reason: str
+    """A flag like "hallucination:credit-line"."""
+    hidden: bool = True
+
+
 class Segment(BaseModel):
     """A stretch of speech by one speaker, with its words and any hallucination flags."""
 
@@ -28,6 +42,8 @@ class Segment(BaseModel):
     """Reasons this segment looks invented, e.g. "hallucination:credit-line"."""
     hidden: bool = False
     """Hidden from exports (flagged segments start hidden; the reviewer can restore them)."""
+    spans: list[Span] = Field(default_factory=list)
+    """Flagged parts of the text when only part of the segment looks invented."""
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
     compression_ratio: float | None = None

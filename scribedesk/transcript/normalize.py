@@ -6,11 +6,13 @@ kodxana/whisperx-worker (`segments` + `detected_language`),
 runpod-workers/worker-faster_whisper (decoder scores per segment and a flat
 top-level `word_timestamps` list, no speakers), and the local engine's
 WhisperX-style output with `language` and `duration`. The output may also
-arrive as a JSON string or wrapped in RunPod's `{"output": {...}}`.
+arrive as a JSON string, wrapped in RunPod's `{"output": {...}}` or a server's `{"result": {...}}`;
+openai-whisper's own JSON (`text`, `segments` with `seek`/`tokens`, float noise in times) reads the
+same way. Times that are missing, NaN, infinite or text are filled: a missing end from the next
+segment's start, a missing start from the previous end, both from the words when they are timed.
 
-A whole output that cannot be trusted (no segments list, a segment without
-any usable time) raises NormalizeError; a single bad word only loses its
-times, never its text.
+A whole output that cannot be trusted (no segments list, not one usable time)
+raises NormalizeError; a single bad word or time never loses any text.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ def normalize(
     if not isinstance(raw_segments, list):
         raise NormalizeError("worker output has no segments list")
     segments = [seg for i, item in enumerate(raw_segments) if (seg := _parse_segment(i, item)) is not None]
+    _fill_times(segments)
     flat_words = data.get("word_timestamps")
     if isinstance(flat_words, list) and not any(seg.words for seg in segments):
         _distribute_words(segments, _parse_flat_words(flat_words))
@@ -72,8 +75,8 @@ def _unwrap(raw: object) -> dict[str, Any]:
             raise NormalizeError(f"worker output is not valid JSON ({e.msg} at position {e.pos})") from e
     # RunPod's /status answer (or a saved copy of it) puts the worker's result under "output".
     for _ in range(3):
-        if isinstance(raw, dict) and "segments" not in raw and "output" in raw:
-            raw = raw["output"]
+        if isinstance(raw, dict) and "segments" not in raw and ("output" in raw or "result" in raw):
+            raw = raw["output"] if "output" in raw else raw["result"]
             if isinstance(raw, str):
                 return _unwrap(raw)
     if not isinstance(raw, dict):
@@ -84,21 +87,24 @@ def _unwrap(raw: object) -> dict[str, Any]:
 
 
 def _number(value: object) -> float | None:
-    """A finite float, or None for anything else (bools, strings, NaN, infinity)."""
+    """A finite float, or None for anything else (bools, non-numbers, NaN, infinity)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     f = float(value)
     return f if math.isfinite(f) else None
 
 
-def _segment_time(seg: dict[str, Any], key: str, index: int) -> float | None:
+def _segment_time(seg: dict[str, Any], key: str) -> float | None:
+    """A segment time in seconds; a number in a string is read, anything unusable (NaN, infinity,
+    text) counts as missing and is filled from the words or the neighbours."""
     value = seg.get(key)
-    if value is None:
-        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
     number = _number(value)
-    if number is None:
-        raise NormalizeError(f"segment {index} has an invalid {key} time {value!r} (expected seconds)")
-    return max(0.0, number)
+    return None if number is None else round(max(0.0, number), 3)
 
 
 def _label(value: object) -> str | None:
@@ -114,6 +120,8 @@ def _parse_word(item: object) -> Word | None:
     if not isinstance(text, str) or not text.strip():
         return None
     start, end = _number(item.get("start")), _number(item.get("end"))
+    start = None if start is None else round(start, 3)
+    end = None if end is None else round(end, 3)
     if start is not None and start < 0:
         start = 0.0
     if end is not None and end < 0:
@@ -128,6 +136,7 @@ def _parse_word(item: object) -> Word | None:
 
 
 def _parse_segment(index: int, item: object) -> Segment | None:
+    """One segment; a missing time is left as NaN here and filled by _fill_times."""
     if not isinstance(item, dict):
         raise NormalizeError(f"segment {index} is not an object")
     raw_words = item.get("words")
@@ -138,18 +147,16 @@ def _parse_segment(index: int, item: object) -> Segment | None:
         text = " ".join(w.text for w in words)
     if not text:
         return None  # whisper sometimes emits an empty segment; there is nothing to show
-    start, end = _segment_time(item, "start", index), _segment_time(item, "end", index)
+    start, end = _segment_time(item, "start"), _segment_time(item, "end")
     timed = [w for w in words if w.start is not None and w.end is not None]
     if start is None:
         start = min((w.start for w in timed if w.start is not None), default=None)
     if end is None:
         end = max((w.end for w in timed if w.end is not None), default=None)
-    if start is None or end is None:
-        raise NormalizeError(f"segment {index} has no start/end time and no timed words")
     return Segment(
         id=index,
-        start=start,
-        end=max(start, end),
+        start=math.nan if start is None else start,
+        end=math.nan if end is None else end,
         text=text,
         speaker=_label(item.get("speaker")),
         words=words,
@@ -157,6 +164,23 @@ def _parse_segment(index: int, item: object) -> Segment | None:
         no_speech_prob=_number(item.get("no_speech_prob")),
         compression_ratio=_number(item.get("compression_ratio")),
     )
+
+
+def _fill_times(segments: list[Segment]) -> None:
+    """Missing times from the neighbours (in output order): a missing end is the next start, a
+    missing start the previous end. Only an output with no usable time at all is refused."""
+    if segments and all(math.isnan(s.start) and math.isnan(s.end) for s in segments):
+        raise NormalizeError("segment 0 has no start/end time and no timed words")
+    previous_end = 0.0
+    for i, seg in enumerate(segments):
+        if math.isnan(seg.start):
+            seg.start = previous_end if math.isnan(seg.end) else min(previous_end, seg.end)
+        if math.isnan(seg.end):
+            following = (s.start for s in segments[i + 1 :] if not math.isnan(s.start))
+            nxt = next(following, None)
+            seg.end = nxt if nxt is not None and nxt >= seg.start else seg.start
+        seg.end = max(seg.start, seg.end)
+        previous_end = max(previous_end, seg.end)
 
 
 def _parse_flat_words(items: list[Any]) -> list[Word]:

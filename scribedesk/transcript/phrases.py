@@ -71,6 +71,19 @@ CREDIT_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"^untertitel (im auftrag|von|der)\b",
         r"^sottotitoli (creati|a cura)\b",
         r"^ondertitel(s|ing) (ingediend|door)\b",
+        # Other verbs and word orders seen in published outputs (issue threads of openai/whisper,
+        # faster-whisper, whisperX, Whisper-WebUI): the credit pattern, not one surname.
+        r"^(автор|редактор|корректор) субтитр",
+        r"^subtitles? (made|done|created|edited|translated|transcribed|synced) by\b",
+        r"^subtitling by\b",
+        r"^untertitel (der|im auftrag|von|erstellt)\b",
+        r"\bim auftrag des zdf\b",
+        r"^sous titr\w* (par|realises|réalisés)\b",
+        r"^subt[ií]tulos? (realizados|por|creados)\b",
+        r"^legendas? (por|pela)\b",
+        r"^napisy (stworzone|wykonane)\b",
+        r"作詞",
+        r"字幕(由|提供|制作|製作|翻译|翻譯|by)",
     )
 )
 
@@ -102,6 +115,27 @@ OUTRO_TEXTS: frozenset[str] = frozenset(
         "Danke fürs Zuschauen.",
     )
 )
+# YouTube-outro boilerplate in any wording: still everyday words now and then, so still a sign-off
+# that needs a second signal, but matched inside longer lines too.
+OUTRO_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        r"\bthanks? (you )?(so much |very much )?for watching\b",
+        r"\b(please )?(like (and|&) )?subscribe( to (my|our|the) channel)?\b",
+        r"^see you (in the )?next (time|video|one)\b",
+        r"\bспасибо за (просмотр|внимание)\b",
+        r"\bподписывайтесь\b|\bставьте лайк",
+        r"^продолжение следует",
+        r"ご視聴|次の動画|チャンネル登録",
+        r"시청해|구독",
+        r"点赞|订阅|感谢观看",
+        r"\babone ol",
+        r"\bdanke fürs zuschauen\b",
+    )
+)
+FILLER_TEXTS: frozenset[str] = frozenset({"you", "um", "uh", "hmm", "mm", "эм"})
+"""A lone token Whisper emits over silence (the famous trailing "you")."""
+
 STOCK_TEXTS: frozenset[str] = frozenset(
     normalize_text(t)
     for t in (
@@ -111,7 +145,7 @@ STOCK_TEXTS: frozenset[str] = frozenset(
 )
 
 # Sound tags: a whole segment in brackets or music notes, or a spelled-out music/applause caption.
-_SOUND_WORDS = r"(\w+ )?(музыка|аплодисменты|смех|music|applause|laughter|musik)"
+_SOUND_WORDS = r"(\w+ )?(музыка|аплодисменты|смех|music|applause|laughter|musik|웃음소리|음악|笑|音楽|音乐)"
 SOUND_TAG_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^\s*[\[(*♪♫].*[\])*♪♫]\s*$"),
     re.compile(r"^\s*[♪♫]+\s*$"),
@@ -122,13 +156,45 @@ URL_PATTERN = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 BOILERPLATE_PATTERN = re.compile(r"\b(for more information|visit|подписывайтесь|посетите|subscribe)\b")
 
 
+CREDIT_MAX_WORDS = 12
+"""A credit is a short line; a long sentence that starts like one is someone talking about subtitles."""
+
+
 def is_credit_line(text: str) -> bool:
     norm = normalize_text(text)
+    if len(norm.split()) > CREDIT_MAX_WORDS and "amara org" not in norm:
+        return False
     return any(p.search(norm) for p in CREDIT_PATTERNS)
 
 
 def is_outro(text: str) -> bool:
-    return normalize_text(text) in OUTRO_TEXTS
+    norm = normalize_text(text)
+    return norm in OUTRO_TEXTS or any(p.search(norm) for p in OUTRO_PATTERNS)
+
+
+def is_filler(text: str) -> bool:
+    return normalize_text(text) in FILLER_TEXTS
+
+
+_SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)|[。！？]+")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the sentences in text (end punctuation included, outer spaces not)."""
+    bounds, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        bounds.append((start, m.end()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    out = []
+    for a, b in bounds:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
 
 
 def is_stock_phrase(text: str) -> bool:
@@ -140,7 +206,9 @@ def is_sound_tag(text: str) -> bool:
     if any(p.match(stripped) for p in SOUND_TAG_PATTERNS):
         return True
     # Spelled-out captions come in capitals ("ДИНАМИЧНАЯ МУЗЫКА"); a plain "Музыка." can be an answer.
-    return stripped.isupper() and bool(SOUND_TAG_TEXT.match(normalize_text(stripped)))
+    norm = normalize_text(stripped)
+    caseless = not any(c.isupper() or c.islower() for c in stripped)  # Hangul, kana, Han
+    return (stripped.isupper() or caseless) and bool(SOUND_TAG_TEXT.match(norm))
 
 
 def is_url_boilerplate(text: str) -> bool:

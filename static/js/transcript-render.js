@@ -44,6 +44,17 @@ function flagNote(segment, reasons) {
   );
 }
 
+/** Flagged parts inside a segment (a credit glued to real speech): named, hidden from exports. */
+function spanNotes(segment, reasons) {
+  return (segment.spans ?? []).map((span) =>
+    el(
+      "span",
+      { class: "flag-note span-note", dataset: { note: "1" } },
+      `⚑ Part ${span.hidden ? "hidden from exports" : "flagged"}: “${span.text}” — ${(reasons && reasons[span.reason]) || span.reason}`,
+    ),
+  );
+}
+
 function segmentNode(segment, position, flat, words) {
   const text = el("span", { class: "seg-text" });
   segmentWords(segment).forEach((word, i) => {
@@ -76,6 +87,7 @@ export function renderTurns(result, colors, turns, from, to, firstOfSegment, wor
       const position = turn.first + i;
       const node = segmentNode(segment, position, firstOfSegment[position], words);
       if (segment.flags?.length) node.append(flagNote(segment, result.flag_reasons));
+      node.append(...spanNotes(segment, result.flag_reasons));
       segs[position] = node;
       body.append(node);
     });
@@ -99,6 +111,6 @@ export function estimateHeight(turns, chunk) {
 /** A cheap fingerprint of everything but speaker names, to tell a rename from a structural edit. */
 export function structureKey(result) {
   return result.segments
-    .map((s) => `${s.id}|${s.speaker}|${s.hidden ? 1 : 0}|${(s.flags ?? []).join(",")}|${s.text}|${s.words?.length ?? 0}`)
+    .map((s) => `${s.id}|${s.speaker}|${s.hidden ? 1 : 0}|${(s.flags ?? []).join(",")}|${(s.spans ?? []).length}|${s.text}|${s.words?.length ?? 0}`)
     .join("\n");
 }

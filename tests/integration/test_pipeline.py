@@ -117,6 +117,9 @@ def test_flagged_credit_line_is_hidden_from_exports_but_kept(
         assert "DimaTorzok" not in panel.client.get(f"/api/jobs/{job_id}/export/md").text
         shown = panel.client.get(f"/api/jobs/{job_id}/export/md", params={"include_flagged": 1}).text
         assert "DimaTorzok" in shown
+        # The speech timeline was computed once from the upload and kept beside the job (issue 10).
+        timeline = json.loads((tmp_path / "results" / job_id / "speech.json").read_text())
+        assert timeline["regions"] and timeline["regions"][0][0] < 1.0 < timeline["regions"][-1][1]
 
 
 @pytest.mark.parametrize(
@@ -178,7 +181,7 @@ def test_expired_remote_job_says_why(tmp_path: Path, s3: S3Info, speech_m4a: Pat
 def test_failed_processing_is_retried_without_paying_again(
     tmp_path: Path, s3: S3Info, fake_runpod: FakeRunPod, speech_m4a: Path
 ) -> None:
-    fake_runpod.end_next(Ending("COMPLETED", output={"segments": [{"start": "x", "end": 2, "text": "hi"}]}))
+    fake_runpod.end_next(Ending("COMPLETED", output={"segments": [{"text": "hi"}]}))
     with run_panel(tmp_path, **remote(fake_runpod, s3)) as panel:
         job_id = upload_and_start(panel, speech_m4a)
         panel.wait_for(job_id, {"failed"})

@@ -9,6 +9,7 @@ the runpod SDK validator in the public workers does (unknown keys and wrong type
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from tests.support.servers import serve
 from tests.support.whisperx_output import whisperx_output
@@ -27,6 +28,8 @@ from tests.support.whisperx_output import whisperx_output
 FINAL = {"COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"}
 NO_OUTPUT = "__no_output__"
 """Use as `output=` of an Ending: COMPLETED without an `output` key (RunPod drops outputs over ~20 MB)."""
+QUOTE_INPUT = "__quote_input__"
+"""Use as `error=` of an Ending: the error quotes the job's audio input, as a failed download does."""
 
 # key -> (type, required); the input schemas of the workers RUNPOD.md describes.
 SCHEMAS: dict[str, dict[str, tuple[type, bool]]] = {
@@ -40,6 +43,7 @@ SCHEMAS: dict[str, dict[str, tuple[type, bool]]] = {
         "min_speakers": (int, False),
         "max_speakers": (int, False),
         "initial_prompt": (str, False),
+        "job_key": (str, False),
     },
     "kodxana": {
         "audio_file": (str, True),
@@ -137,6 +141,8 @@ class FakeJob:
     submitted: float = field(default_factory=time.monotonic)
     expired: bool = False
     retries: int = 0
+    from_volume: bool = False
+    """Answered from the volume's output.json (the worker's exactly-once contract): no paid work."""
 
 
 @dataclass
@@ -178,6 +184,15 @@ class FakeRunPod:
         self.requests: list[dict[str, Any]] = []
         self._next_endings: list[Ending] = []
         self._faults: dict[str, list[Fault]] = {}
+        self.run_delay = 0.0
+        """Seconds /run waits before answering, after the job exists (a slow answer, not a lost job)."""
+        self._trickles: dict[str, list[float]] = {}
+        self.volume: Any = None
+        """An S3Info (moto) standing for the network volume: our worker's output.json contract runs on it."""
+        self.expire_when_done = False
+        """Forget a job the moment it ends, as if the panel polled again after RunPod's 30 minutes."""
+        self.transcriptions = 0
+        """Jobs that did paid work (reached COMPLETED or FAILED other than from the volume's output.json)."""
         self._lock = threading.RLock()
         self.app = self._build_app()
 
@@ -214,6 +229,26 @@ class FakeRunPod:
         with self._lock:
             self._faults.setdefault(route, []).extend([fault] * times)
 
+    def trickle_next(self, route: str, byte_interval: float, *, times: int = 1) -> None:
+        """The next `times` answers on route come one byte every `byte_interval` seconds."""
+        with self._lock:
+            self._trickles.setdefault(route, []).extend([byte_interval] * times)
+
+    def _trickled(self, route: str, answer: JSONResponse) -> Response:
+        with self._lock:
+            pending = self._trickles.get(route)
+            interval = pending.pop(0) if pending else None
+        if interval is None:
+            return answer
+        body = bytes(answer.body)
+
+        async def drip() -> Any:
+            for i in range(len(body)):
+                yield body[i : i + 1]
+                await asyncio.sleep(interval)
+
+        return StreamingResponse(drip(), status_code=answer.status_code, media_type="application/json")
+
     def expire(self, job_id: str) -> None:
         """Forget the job, as RunPod does 30 minutes after completion or when ttl runs out."""
         with self._lock:
@@ -240,6 +275,43 @@ class FakeRunPod:
             job.status = "IN_PROGRESS"
         else:
             job.status = job.ending.status
+        if job.status in FINAL and job.status != "CANCELLED" and not job.from_volume:
+            self.transcriptions += 1
+            self._save_to_volume(job)
+        if job.status in FINAL and self.expire_when_done:
+            job.expired = True
+
+    def _volume_key(self, job: FakeJob | dict[str, Any]) -> str | None:
+        payload = job.payload if isinstance(job, FakeJob) else job
+        key = (payload.get("input") or {}).get("job_key")
+        return f"scribedesk/{key}/output.json" if isinstance(key, str) and self.volume is not None else None
+
+    def _save_to_volume(self, job: FakeJob) -> None:
+        """Our worker writes its complete output to the volume before returning (issue 9's contract)."""
+        key = self._volume_key(job)
+        output = self.default_output if job.ending.output == NO_OUTPUT else job.ending.output
+        if key is not None and job.status == "COMPLETED" and isinstance(output, dict):
+            body = json.dumps(output).encode()
+            self.volume.client().put_object(Bucket=self.volume.bucket, Key=key, Body=body)
+
+    def _from_volume(self, payload: dict[str, Any]) -> Any:
+        key = self._volume_key(payload)
+        if key is None:
+            return None
+        try:
+            got = self.volume.client().get_object(Bucket=self.volume.bucket, Key=key)
+        except Exception:  # NoSuchKey: this job key never finished
+            return None
+        return json.loads(got["Body"].read())
+
+    def tick(self) -> None:
+        """Move time-driven jobs along with nobody polling (a job whose id the panel never learnt)."""
+        if self.seconds_per_state is None:
+            return
+        with self._lock:
+            for job in list(self.jobs.values()):
+                if job.status not in FINAL:
+                    self._advance(job)
 
     def _view(self, job: FakeJob) -> dict[str, Any]:
         body: dict[str, Any] = {"id": job.id, "status": job.status}
@@ -263,6 +335,10 @@ class FakeRunPod:
                 return Ending("FAILED", error=errors)
         if ending.status == "COMPLETED" and ending.output is None:
             ending.output = self.default_output
+        if ending.error == QUOTE_INPUT:
+            given = payload.get("input") or {}
+            audio = given.get("audio") or given.get("audio_file") or ""
+            ending = Ending(ending.status, ending.output, f"Could not download {audio}: HTTP 403 Forbidden")
         return ending
 
     # --- HTTP ------------------------------------------------------------------------------
@@ -309,8 +385,13 @@ class FakeRunPod:
                     return JSONResponse({"error": "input is required and must be an object"}, status_code=400)
                 self.submissions.append(payload)
                 job = FakeJob(f"{uuid.uuid4()}-u1", payload, self._ending_for(payload))
+                if (saved := self._from_volume(payload)) is not None:
+                    job.ending, job.from_volume = Ending("COMPLETED", output=saved), True
                 self.jobs[job.id] = job
-                return JSONResponse({"id": job.id, "status": "IN_QUEUE"})
+                delay = self.run_delay
+            if delay:
+                await asyncio.sleep(delay)
+            return self._trickled("run", JSONResponse({"id": job.id, "status": "IN_QUEUE"}))
 
         @app.get("/v2/{endpoint}/status/{job_id}")
         async def status(endpoint: str, job_id: str, request: Request) -> Response:
@@ -320,7 +401,8 @@ class FakeRunPod:
                 if (job := self._job(job_id)) is None:
                     return missing
                 self._advance(job)
-                return JSONResponse(self._view(job))
+                view = JSONResponse(self._view(job))
+            return self._trickled("status", view)
 
         @app.post("/v2/{endpoint}/cancel/{job_id}")
         async def cancel(endpoint: str, job_id: str, request: Request) -> Response:
@@ -380,6 +462,18 @@ class FakeRunPod:
 def run_fake_runpod(**opts: Any) -> Iterator[FakeRunPod]:
     """Serve a FakeRunPod on 127.0.0.1; `fake.api_url` is the value for RUNPOD_API_URL."""
     fake = FakeRunPod(**opts)
+    stop = threading.Event()
+
+    def ticker() -> None:
+        while not stop.wait(0.02):
+            fake.tick()
+
+    thread = threading.Thread(target=ticker, daemon=True)
+    thread.start()
     with serve(fake.app) as base:
         fake.api_url = f"{base}/v2"
-        yield fake
+        try:
+            yield fake
+        finally:
+            stop.set()
+            thread.join(timeout=5)

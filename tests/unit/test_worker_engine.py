@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -195,3 +196,15 @@ async def test_health_lists_every_worker() -> None:
     assert [(w["url"], w["ok"]) for w in health["workers"]] == [(W0, True), (W1, False)]
     assert health["workers"][0]["queue"] == 1
     assert KEY not in json.dumps(health)
+
+
+async def test_a_worker_that_never_finishes_its_answer_hits_the_overall_deadline() -> None:
+    async def stalls(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(30)  # a status answer that never completes
+        return httpx.Response(200, json={"status": "running"})
+
+    settings = Settings(_env_file=None, worker_url=W0, worker_api_key=KEY)  # type: ignore[call-arg]
+    engine = WorkerEngine(settings, transport=httpx.MockTransport(stalls), call_deadline=0.2)
+    with pytest.raises(EngineUnavailable, match=r"within 0\.2 s"):
+        await engine.poll(f"{W0}/jobs/j1")
+    await engine.aclose()

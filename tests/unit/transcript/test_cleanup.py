@@ -191,3 +191,82 @@ def test_every_sourced_phrase_is_recognised_by_its_kind() -> None:
     }
     missed = [phrase for _, kind, phrase, _ in KNOWN_PHRASES if not check[kind](phrase)]
     assert missed == []
+
+
+# --- the classes the real evaluation set showed (issue 10) -----------------------------------------
+
+
+def test_alternating_cues_are_one_loop() -> None:
+    lines = [seg(0, 4.5, TALK)] + [
+        seg(10 + 3 * i, 12 + 3 * i, "Спасибо за просмотр." if i % 2 else "Подписывайтесь на канал.")
+        for i in range(4)
+    ]
+    out = flags(flag_hallucinations(transcript(*lines)))
+    assert out[0] == [] and all("cue-loop" in f for f in out[1:])
+
+
+def test_identical_short_cues_over_music_are_flagged_as_a_run() -> None:
+    t = transcript(seg(0, 4.5, TALK), *[seg(20 + i, 21 + i, "90", score=None) for i in range(5)])
+    assert [bool(f) for f in flags(flag_hallucinations(t))] == [False] + [True] * 5
+
+
+def test_lone_trailing_you_with_poor_decoder_scores() -> None:
+    t = transcript(
+        seg(
+            0,
+            4.0,
+            "So that is how we started the company.",
+            score=None,
+            avg_logprob=-0.2,
+            no_speech_prob=0.01,
+        ),
+        seg(4.2, 5.0, "you", score=None, avg_logprob=-1.1, no_speech_prob=0.45),
+        language="en",
+    )
+    assert flags(flag_hallucinations(t)) == [[], ["filler"]]
+
+
+def test_credit_with_another_verb_and_no_punctuation() -> None:
+    t = transcript(seg(0, 4.5, TALK), seg(4.9, 7.0, "субтитры подготовил иван петров"))
+    assert flags(flag_hallucinations(t))[1] == ["credit-line"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("en", "시청해주셔서 감사합니다!"), ("ru", "ご視聴ありがとうございました")]
+)
+def test_short_line_in_another_script_is_flagged(language: str, text: str) -> None:
+    t = transcript(
+        seg(0, 4.5, "We talked about the budget for a while."), seg(5, 6.5, text), language=language
+    )
+    assert "wrong-script" in flags(flag_hallucinations(t))[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "start", "end"),
+    [
+        ("en", "So-we-basically-shipped-it-on-Friday-and-then-everything-broke-at-once", 0.0, 3.2),  # fast
+        ("ka", "გამარჯობა, როგორ ხარ?", 0.0, 1.5),  # a script the old check did not know
+        ("ru", "Субтитры к фильму мы делали сами, это заняло почти месяц работы.", 0.0, 4.0),
+        (
+            "en",
+            "Subtitles by volunteers are often better than the ones the studios pay for, honestly.",
+            0.0,
+            5.0,
+        ),
+    ],
+)
+def test_genuine_lines_that_look_suspicious_are_kept(
+    language: str, text: str, start: float, end: float
+) -> None:
+    t = transcript(
+        seg(start, end, text), seg(end + 0.4, end + 4, TALK2 if language == "ru" else "And then we moved on.")
+    )
+    t.language = language
+    assert flags(flag_hallucinations(t))[0] == []
+
+
+def test_short_greeting_timed_far_too_long_is_kept() -> None:
+    words = [Word(text="Спасибо.", start=9.1, end=9.7, score=0.8, speaker="S1")]
+    thanks = Segment(id=0, start=4.8, end=12.0, text="Спасибо.", speaker="S1", words=words)
+    t = transcript(seg(0, 4.5, TALK), thanks, seg(12.3, 16.0, TALK2))
+    assert flags(flag_hallucinations(t)) == [[], [], []]
