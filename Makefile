@@ -10,12 +10,19 @@ $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 
+# Speakers on this computer use the voice encoder weights that the resemblyzer wheel ships. Its
+# metadata pulls torch (gigabytes) that scribedesk never imports (it reads the weights itself and runs
+# them with onnxruntime), so it is installed on its own, without its dependencies.
+RESEMBLYZER := resemblyzer==0.1.4
+
 $(VENV)/.installed: requirements.txt | $(VENV)/bin/activate
 	$(PIP) install -q -r requirements.txt
+	$(PIP) install -q --no-deps $(RESEMBLYZER)
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
 	$(PIP) install -q -r requirements-dev.txt
+	$(PIP) install -q --no-deps $(RESEMBLYZER)
 	touch $(VENV)/.installed $@
 
 # axe-core (browser accessibility checks) comes from npm, pinned by package-lock.json.

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from scribedesk.api import desk, events, imports, jobs, meta, results, setup
+from scribedesk.api import desk, events, imports, jobs, meta, results, setup, voices
 from scribedesk.api.deps import install_error_handlers
 from scribedesk.api.security import SecurityMiddleware
 from scribedesk.config import Settings
@@ -38,7 +38,7 @@ def create_app(settings: Settings, engine_factory: EngineFactory | None = None) 
     app = FastAPI(title="Scribedesk", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (jobs, results, events, meta, desk, setup, imports):
+    for module in (jobs, results, events, meta, desk, setup, imports, voices):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -107,6 +107,8 @@ class Settings(BaseSettings):
     """Where dropped audio is kept (default: uploads/ in a checkout, else the user data folder)."""
     results_dir: Path = Field(default_factory=paths.default_results_dir)
     """Where transcripts, exports and the job database live (default: results/ beside uploads)."""
+    voice_memory: bool = True
+    """Keep voice prints (never audio) of named speakers in the results folder; suggest those names."""
 
     @field_validator(
         "runpod_api_key", "runpod_access_key", "runpod_secret_key", "worker_api_key", "access_token",

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 
 from scribedesk import __version__
 from scribedesk.api.deps import ServiceDep, SettingsDep
+from scribedesk.diarize.encoder import available as diarizer_available
 from scribedesk.exports import EXPORTERS
 from scribedesk.redact import redact
 
@@ -36,7 +37,7 @@ async def config(settings: SettingsDep) -> dict[str, Any]:
         "default_model": settings.default_model,
         "models": MODELS if engine != "local" else [settings.local_model],
         "engine": engine,
-        "diarization_available": engine != "local",
+        "diarization_available": engine != "local" or diarizer_available(),
         "export_formats": [
             {"name": name, "label": FORMAT_LABELS.get(name, name.upper()), "extension": e.extension}
             for name, e in sorted(EXPORTERS.items(), key=lambda kv: list(FORMAT_LABELS).index(kv[0]))

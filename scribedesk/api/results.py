@@ -7,7 +7,8 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Response
 
-from scribedesk.api.deps import ServiceDep
+from scribedesk.api.deps import ServiceDep, SettingsDep
+from scribedesk.api.voices import remember_named
 from scribedesk.exports import ExportOptions
 
 router = APIRouter()
@@ -20,14 +21,21 @@ async def result(job_id: str, jobs: ServiceDep) -> dict[str, Any]:
 
 @router.put("/api/jobs/{job_id}/speakers")
 async def rename_speakers(
-    job_id: str, jobs: ServiceDep, names: Annotated[dict[str, str], Body()]
+    job_id: str, jobs: ServiceDep, settings: SettingsDep, names: Annotated[dict[str, str], Body()]
 ) -> dict[str, Any]:
-    return await jobs.rename_speakers(job_id, names)
+    result = await jobs.rename_speakers(job_id, names)
+    await remember_named(job_id, jobs, settings)  # voice memory: keep the named voices' prints
+    return result
 
 
 @router.post("/api/jobs/{job_id}/edits")
-async def edit(job_id: str, jobs: ServiceDep, op: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
-    return await jobs.edit(job_id, op)
+async def edit(
+    job_id: str, jobs: ServiceDep, settings: SettingsDep, op: Annotated[dict[str, Any], Body()]
+) -> dict[str, Any]:
+    result = await jobs.edit(job_id, op)
+    if op.get("op") in ("rename", "merge_speakers"):
+        await remember_named(job_id, jobs, settings)  # voice memory: keep the named voices' prints
+    return result
 
 
 @router.post("/api/jobs/{job_id}/undo")

@@ -18,7 +18,10 @@ def build_engine(name: str, settings: Settings) -> Engine:
 
         return WorkerEngine(settings)
     if name == "local":
+        from scribedesk.diarize.hook import local_hook
         from scribedesk.engines.local import LocalEngine
 
-        return LocalEngine(settings)
+        engine = LocalEngine(settings)
+        engine.diarize_hook = local_hook()  # speakers on this computer, when the weights are installed
+        return engine
     raise ValueError(f"unknown engine {name!r}; use one of {', '.join(ENGINE_NAMES)}")

@@ -157,7 +157,10 @@ class LocalEngine:
             self._update(job, state=EngineState.RUNNING, step="Loading model…", progress=0.0)
             output = self._transcribe(job)
             if self.diarize_hook is not None and job.options.diarize:
+                self._update(job, step="Finding speakers on this computer…")
                 output = self.diarize_hook(job.audio, output, job.options)
+                if job.cancel.is_set():
+                    raise _Cancelled
             self._update(job, state=EngineState.COMPLETED, progress=1.0, step="Done", output=output)
         except _Cancelled:
             self._update(job, state=EngineState.CANCELLED, step="Cancelled")

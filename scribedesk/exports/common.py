@@ -91,9 +91,10 @@ def speakers_summary(t: Transcript, options: ExportOptions) -> str:
     labels = list(dict.fromkeys(s.speaker for s in t.segments if s.speaker is not None))
     if not labels:
         return "not detected (no diarization)"
+    estimated = " (estimated on this computer)" if t.source.get("diarization") == "local" else ""
     if not options.speakers:  # the user asked for an export without names: none in the header either
-        return str(len(labels))
-    return ", ".join(one_line(t.display_name(label)) for label in labels)
+        return f"{len(labels)}{estimated}"
+    return ", ".join(one_line(t.display_name(label)) for label in labels) + estimated
 
 
 def meta_lines(t: Transcript, meta: ExportMeta, options: ExportOptions) -> list[MetaLine]:

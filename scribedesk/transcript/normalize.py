@@ -54,6 +54,8 @@ def normalize(
     meta.setdefault("output_format", _detect_format(data, raw_segments))
     if not speakers:
         meta["diarization"] = "none"
+    elif isinstance(data.get("diarization"), str):  # "local": estimated on this computer
+        meta["diarization"] = data["diarization"]
     return Transcript(
         language=_language(data) or language,
         duration=_duration(data, duration, segments),

@@ -20,6 +20,7 @@ export const EVENTS = {
   "speaker:open": "{label, segmentIds, opener} open the speaker dialog (pill, menu → speakers)",
   undo: "{} undo the last edit (review bar, shortcuts → controller)",
   "find:open": "{} open Find (shortcuts → review bar)",
+  "result:loaded": "{result} the selected job's Result, after loading or an edit (controller → voices)",
   "transcript:rendered": "{} the transcript DOM was rebuilt (transcript → review bar)",
   "segment:menu": "{position, word, x, y} open the segment menu at a word (transcript, editor → menu)",
 };

@@ -2,7 +2,7 @@
 // updates. It owns the selection and the selected job's Result; uploads are in uploads.js.
 
 import { api, audioUrl, followEvents } from "./api.js";
-import { on } from "./bus.js";
+import { emit, on } from "./bus.js";
 import { confirmDialog } from "./confirm.js";
 import { setText, show } from "./dom.js";
 import { isActive } from "./format.js";
@@ -122,6 +122,7 @@ class Controller {
     ui.speakers.update(data, colors);
     ui.reviewTools.update(data);
     ui.downloads.setJob(data.job_id);
+    emit("result:loaded", { result: data }); // voices.js: the speaker note and voice suggestions
   }
 
   /** An edit went wrong: say so in a toast over the transcript (where the user is working). */

@@ -31,7 +31,9 @@ def test_first_run_without_any_cloud_transcribes_locally(tmp_path: Path, speech_
         result = panel.client.get(f"/api/results/{job_id}").json()
         text = words_of(result)
         assert "welcome" in text and "thank you" in text
-        assert result["source"]["diarization"] == "none"
+        # Speakers were found on this computer too: one voice, one speaker.
+        assert result["source"]["diarization"] == "local"
+        assert {s["speaker"] for s in result["segments"]} == {"SPEAKER_00"}
         starts = [w["start"] for s in result["segments"] for w in s["words"] if w["start"] is not None]
         assert starts == sorted(starts) and 0 <= starts[0] < starts[-1] <= job["duration"]
 
