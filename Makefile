@@ -42,18 +42,22 @@ test: install-dev
 	$(PY) -m pytest
 
 # The GPU worker on the real WhisperX, on CPU and offline, in its own environment built from the
-# worker's lock file (rebuilt only when the lock or the test requirements change).
-WORKER_VENV ?= .venv-worker
+# worker's lock file. It is several GB (torch 2.8 with its CUDA libraries), so it lives outside the
+# checkout and is reused by every clone on this machine until the lock or the test requirements change
+# (the stamp carries their hash). Only `python -m` is used in it, so it survives being moved.
+WORKER_VENV ?= $(HOME)/.cache/scribedesk/worker-venv
+WORKER_LOCK_HASH := $(shell cat worker/requirements.lock worker/requirements-test.txt | sha256sum | cut -c1-16)
+WORKER_STAMP := $(WORKER_VENV)/.installed-$(WORKER_LOCK_HASH)
 WORKER_TESTS := tests/integration/test_worker_whisperx.py tests/integration/test_worker_results.py \
 	tests/integration/test_worker_handler.py tests/integration/test_worker_app.py
 
-$(WORKER_VENV)/.installed: worker/requirements.lock worker/requirements-test.txt
-	test -x $(WORKER_VENV)/bin/python || { $(PYTHON) -m venv $(WORKER_VENV) && $(WORKER_VENV)/bin/pip install -q --upgrade pip; }
-	$(WORKER_VENV)/bin/pip install -q -r worker/requirements-test.txt
+$(WORKER_STAMP):
+	test -x $(WORKER_VENV)/bin/python || { $(PYTHON) -m venv $(WORKER_VENV) && $(WORKER_VENV)/bin/python -m pip install -q --upgrade pip; }
+	$(WORKER_VENV)/bin/python -m pip install -q -r worker/requirements-test.txt
+	rm -f $(WORKER_VENV)/.installed-*
 	touch $@
 
-# torchcodec's FFmpeg libraries are absent here and unused (audio reaches pyannote in memory).
-test-worker: $(WORKER_VENV)/.installed
+test-worker: $(WORKER_STAMP)
 	rm -rf $(WORKER_VENV)/offline-cache
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 PYANNOTE_METRICS_ENABLED=false \
 	HF_HOME=$(WORKER_VENV)/offline-cache/hf TORCH_HOME=$(WORKER_VENV)/offline-cache/torch \
