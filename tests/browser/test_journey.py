@@ -167,7 +167,7 @@ def test_failure_shows_the_servers_message_and_retry_finishes(
     screenshot(page, "failed-job.png")
 
     # The way out is shown before Retry: a smaller model and batch size go with the retry.
-    page.get_by_label("Model").select_option("medium")
+    page.get_by_label("Model", exact=True).select_option("medium")
     page.get_by_label("Batch size").fill("4")
     page.get_by_role("button", name="Retry").click()
     expect(page.get_by_role("status").filter(has_text="Done ✓")).to_be_visible()
