@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import boto3
@@ -32,6 +32,8 @@ from s3transfer.utils import ReadFileChunk
 
 from scribedesk.config import Settings
 from scribedesk.redact import redact
+
+T = TypeVar("T")
 
 MB = 1024 * 1024
 
@@ -182,26 +184,27 @@ class ObjectStorage:
 
     def size(self, key: str) -> int | None:
         """The stored object's size in bytes, or None when it does not exist."""
-        try:
-            return self._head_size(key)
-        except ClientError as e:
-            if _code(e) in ("NoSuchKey", "404", "NotFound"):
-                return None
-            raise self._wrap(e, f"reading {key}") from e
-        except _BOTO_ERRORS as e:
-            raise self._wrap(e, f"reading {key}") from e
+        return self._or_none(key, lambda: self._head_size(key))
 
     def read(self, key: str) -> bytes | None:
         """An object's bytes, or None when it does not exist (the worker's output.json on the volume)."""
-        try:
+
+        def get() -> bytes:
             body: bytes = self._client().get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            return body
+
+        return self._or_none(key, get)
+
+    def _or_none(self, key: str, call: Callable[[], T]) -> T | None:
+        """call()'s answer, None when the object does not exist, a StorageError for anything else."""
+        try:
+            return call()
         except ClientError as e:
             if _code(e) in ("NoSuchKey", "404", "NotFound"):
                 return None
             raise self._wrap(e, f"reading {key}") from e
         except _BOTO_ERRORS as e:
             raise self._wrap(e, f"reading {key}") from e
-        return body
 
     def presigned_get(self, key: str, expires: int = 86400) -> str:
         """A GET URL the worker can download from without keys (not supported by RunPod's S3 API)."""
